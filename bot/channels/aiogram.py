@@ -1,0 +1,144 @@
+"""The default channel: Telegram through aiogram 3. Turns updates into Incoming and Screens into calls."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import (
+    BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, LinkPreviewOptions,
+    Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
+)
+
+from bot.channels.polling import Poller
+from bot.channels.telegram_common import (
+    ALLOWED_UPDATES, Refusal, ScreenSender, bad_request, bot_commands, parse_command,
+)
+from handlers.engine import Engine
+from handlers.kit import FileRef, Incoming, Screen
+
+log = logging.getLogger(__name__)
+
+
+def _markup(screen: Screen | None) -> Any:
+    if screen is None:
+        return None
+    if screen.buttons:
+        return InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=b.label, callback_data=b.payload, url=b.url) for b in row]
+            for row in screen.buttons])
+    if screen.menu == ():
+        return ReplyKeyboardRemove()
+    if screen.menu:
+        return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=label) for label in row] for row in screen.menu],
+                                   resize_keyboard=True, is_persistent=True)
+    return None
+
+
+def _files(message: Message) -> tuple[FileRef, ...]:
+    if message.photo:
+        biggest = message.photo[-1]
+        return (FileRef("photo", biggest.file_id, biggest.file_unique_id, size=biggest.file_size),)
+    if message.document:
+        d = message.document
+        return (FileRef("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type, d.file_size),)
+    return ()
+
+
+def _chat_of(update: Update) -> int:
+    if update.message is not None:
+        return update.message.chat.id
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
+    return 0
+
+
+class AiogramChannel(ScreenSender):
+    name = "aiogram"
+
+    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
+        self.engine = engine
+        self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)),
+                       default=DefaultBotProperties(parse_mode=ParseMode.HTML,
+                                                    link_preview=LinkPreviewOptions(is_disabled=True)))
+        self.dispatcher = Dispatcher()
+        self.dispatcher.message.register(self.on_message)
+        self.dispatcher.callback_query.register(self.on_button)
+        self.poller: Poller[Update] = Poller(self._fetch, self._process, update_id=lambda u: u.update_id,
+                                             chat_of=_chat_of, timeout=poll_timeout)
+        self.username: str | None = None
+
+    async def start(self) -> None:
+        me = await self.bot.get_me()
+        self.username = me.username
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        available = set(self.engine.commands)
+        for language, code in (("zh_CN", None), ("en", "en")):
+            await self.bot.set_my_commands([BotCommand(command=c, description=d)
+                                            for c, d in bot_commands(language, available)], language_code=code)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.poller.run(stop)
+        await self.poller.acknowledge()
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    async def _fetch(self, offset: int | None, timeout: int) -> list[Update]:
+        return await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES,
+                                          request_timeout=timeout + 15)
+
+    async def _process(self, update: Update) -> None:
+        await self.dispatcher.feed_update(self.bot, update)
+
+    async def on_message(self, message: Message, event_update: Update) -> None:
+        if message.chat.type != "private" or message.from_user is None:
+            return
+        command = parse_command(message.text, self.username)
+        incoming = Incoming(
+            user_id=message.from_user.id, chat_id=message.chat.id, language=message.from_user.language_code,
+            first_name=message.from_user.first_name,
+            text=None if command else (message.text if message.text is not None else message.caption),
+            command=command[0] if command else None, argument=command[1] if command else None,
+            files=_files(message), update_id=event_update.update_id)
+        await self.show(message.chat.id, await self.engine.handle(incoming))
+
+    async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        message_id = query.message.message_id if query.message else None
+        incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
+                            first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
+                            update_id=event_update.update_id)
+        reply = await self.engine.handle(incoming)
+        try:
+            await query.answer(text=reply.toast)
+        except TelegramBadRequest as error:  # answered too late: the screens below still matter
+            log.info("callback answer failed: %s", error)
+        await self.show(chat_id, reply, message_id)
+
+    async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
+        await self.bot.send_message(chat_id, text, reply_markup=_markup(screen))
+
+    async def send_file(self, chat_id: int, file: FileRef, caption: str | None, screen: Screen) -> None:
+        send = self.bot.send_photo if file.kind == "photo" else self.bot.send_document
+        await send(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
+        # Only inline buttons can go on an edited message; no markup clears the old buttons.
+        await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
+                                         reply_markup=_markup(screen) if screen and screen.buttons else None)
+
+    def refusal(self, error: Exception) -> Refusal | None:
+        if isinstance(error, TelegramRetryAfter):
+            return Refusal(retry_after=error.retry_after)
+        if isinstance(error, TelegramForbiddenError):
+            return Refusal(blocked=True)
+        if isinstance(error, TelegramBadRequest):
+            return bad_request(error.message)
+        return None

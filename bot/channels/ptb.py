@@ -1,0 +1,148 @@
+"""The alternative channel: Telegram through python-telegram-bot 22, as thin as the aiogram one."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyKeyboardMarkup,
+    ReplyKeyboardRemove, Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
+
+from bot.channels.polling import Poller
+from bot.channels.telegram_common import (
+    ALLOWED_UPDATES, Refusal, ScreenSender, bad_request, bot_commands, parse_command,
+)
+from handlers.engine import Engine
+from handlers.kit import FileRef, Incoming, Screen
+
+log = logging.getLogger(__name__)
+
+
+def _markup(screen: Screen | None) -> Any:
+    if screen is None:
+        return None
+    if screen.buttons:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.payload, url=b.url) for b in row]
+                                     for row in screen.buttons])
+    if screen.menu == ():
+        return ReplyKeyboardRemove()
+    if screen.menu:
+        return ReplyKeyboardMarkup([list(row) for row in screen.menu], resize_keyboard=True, is_persistent=True)
+    return None
+
+
+def _files(message: Message) -> tuple[FileRef, ...]:
+    if message.photo:
+        biggest = message.photo[-1]
+        return (FileRef("photo", biggest.file_id, biggest.file_unique_id, size=biggest.file_size),)
+    if message.document:
+        d = message.document
+        return (FileRef("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type, d.file_size),)
+    return ()
+
+
+def _chat_of(update: Update) -> int:
+    chat = update.effective_chat
+    return chat.id if chat else 0
+
+
+class PtbChannel(ScreenSender):
+    name = "ptb"
+
+    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
+        self.engine = engine
+        self.app: Application = (
+            ApplicationBuilder().token(token)
+            .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
+            .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+            .get_updates_read_timeout(poll_timeout + 15)
+            .updater(None)  # our Poller fetches, so updates are confirmed only after handling
+            .build())
+        self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE, self.on_message))
+        self.app.add_handler(CallbackQueryHandler(self.on_button))
+        self.poller: Poller[Update] = Poller(self._fetch, self.app.process_update, update_id=lambda u: u.update_id,
+                                             chat_of=_chat_of, timeout=poll_timeout)
+
+    @property
+    def bot(self) -> Any:
+        return self.app.bot
+
+    @property
+    def username(self) -> str | None:
+        return self.app.bot.username if self.app.bot._bot_user else None  # noqa: SLF001 - set by initialize()
+
+    async def start(self) -> None:
+        await self.app.initialize()  # getMe
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        available = set(self.engine.commands)
+        for language, code in (("zh_CN", None), ("en", "en")):
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in bot_commands(language, available)],
+                                           language_code=code)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.poller.run(stop)
+        await self.poller.acknowledge()
+
+    async def close(self) -> None:
+        await self.app.shutdown()
+
+    async def _fetch(self, offset: int | None, timeout: int) -> tuple[Update, ...]:
+        return await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES,
+                                          read_timeout=timeout + 15)
+
+    async def on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        command = parse_command(message.text, self.username)
+        incoming = Incoming(
+            user_id=user.id, chat_id=message.chat.id, language=user.language_code, first_name=user.first_name,
+            text=None if command else (message.text if message.text is not None else message.caption),
+            command=command[0] if command else None, argument=command[1] if command else None,
+            files=_files(message), update_id=update.update_id)
+        await self.show(message.chat.id, await self.engine.handle(incoming))
+
+    async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        chat_id = message.chat.id if message else query.from_user.id
+        message_id = message.message_id if message else None
+        incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
+                            first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
+                            update_id=update.update_id)
+        reply = await self.engine.handle(incoming)
+        try:
+            await query.answer(text=reply.toast)
+        except BadRequest as error:  # answered too late: the screens below still matter
+            log.info("callback answer failed: %s", error)
+        await self.show(chat_id, reply, message_id)
+
+    async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
+        await self.bot.send_message(chat_id, text, reply_markup=_markup(screen))
+
+    async def send_file(self, chat_id: int, file: FileRef, caption: str | None, screen: Screen) -> None:
+        if file.kind == "photo":
+            await self.bot.send_photo(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
+        else:
+            await self.bot.send_document(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
+        # Only inline buttons can go on an edited message; no markup clears the old buttons.
+        await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                         reply_markup=_markup(screen) if screen and screen.buttons else None)
+
+    def refusal(self, error: Exception) -> Refusal | None:
+        if isinstance(error, RetryAfter):
+            retry = error.retry_after
+            return Refusal(retry_after=retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry))
+        if isinstance(error, Forbidden):
+            return Refusal(blocked=True)
+        if isinstance(error, BadRequest):
+            return bad_request(error.message)
+        return None

@@ -1,0 +1,160 @@
+"""What both Telegram adapters share: command parsing, message length limits, the bot's command list."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from handlers.kit import Button, FileRef, Reply, Screen
+from handlers.menu import MENU
+from program.i18n import translator
+from scheduler.delivery import RecipientBlocked, RetryLater
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ALLOWED_UPDATES = ["message", "callback_query"]
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<arg>.*))?$", re.S)
+
+
+def parse_command(text: str | None, bot_username: str | None = None) -> tuple[str, str | None] | None:
+    """"/start CODE" → ("start", "CODE"); "/log@other_bot" (addressed elsewhere) → None."""
+    if not text or not text.startswith("/"):
+        return None
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    if match["bot"] and bot_username and match["bot"].lower() != bot_username.lower().lstrip("@"):
+        return None
+    argument = (match["arg"] or "").strip() or None
+    return match["name"].lower(), argument
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Long screens become several messages, cut between lines so no HTML tag is split."""
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single huge line: cut it (our lines never hold tags this long)
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def bot_commands(language: str, available: set[str]) -> list[tuple[str, str]]:
+    """The "/" menu Telegram shows, in one language, for the commands this deployment has."""
+    t = translator(language)
+    listed = [(e.command, t.raw(e.label)) for e in MENU if e.command in available]
+    listed.append(("cancel", t.raw("✖️ Cancel")))
+    return listed
+
+
+def bad_request(description: str) -> Refusal:
+    text = description.lower()
+    return Refusal(not_modified="message is not modified" in text,
+                   gone="message to edit not found" in text or "message can't be edited" in text)
+
+
+MAX_REPLY_ATTEMPTS = 3
+MAX_REPLY_WAIT = 60  # seconds; a reply later than this is worse than none
+
+
+class Refusal:
+    """How Telegram refused a call, whichever library raised it."""
+
+    def __init__(self, *, retry_after: float | None = None, blocked: bool = False, not_modified: bool = False,
+                 gone: bool = False) -> None:
+        self.retry_after, self.blocked, self.not_modified, self.gone = retry_after, blocked, not_modified, gone
+
+
+class ScreenSender:
+    """Shows Screens on Telegram; an adapter supplies the four library calls and reads refusals."""
+
+    async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
+        raise NotImplementedError
+
+    async def send_file(self, chat_id: int, file: FileRef, caption: str | None, screen: Screen) -> None:
+        raise NotImplementedError
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
+        raise NotImplementedError
+
+    def refusal(self, error: Exception) -> Refusal | None:
+        """A Telegram refusal, or None for anything else (which then propagates)."""
+        raise NotImplementedError
+
+    async def show(self, chat_id: int, reply: Reply, tapped: int | None = None) -> None:
+        for screen in reply.screens:
+            for attempt in range(MAX_REPLY_ATTEMPTS):
+                try:
+                    if screen.replace and tapped is not None and await self._edit(chat_id, tapped, screen):
+                        tapped = None  # only the tapped message can be replaced, and once
+                    else:
+                        await self._send(chat_id, screen)
+                    break
+                except Exception as error:
+                    refusal = self.refusal(error)
+                    if refusal is None:
+                        raise
+                    if refusal.blocked:
+                        log.info("chat %s blocked the bot", chat_id)
+                        return
+                    if refusal.retry_after is None or attempt + 1 == MAX_REPLY_ATTEMPTS \
+                            or refusal.retry_after > MAX_REPLY_WAIT:
+                        log.warning("reply to chat %s dropped: %s", chat_id, error)
+                        return
+                    await asyncio.sleep(refusal.retry_after)
+
+    async def _edit(self, chat_id: int, message_id: int, screen: Screen) -> bool:
+        first, *rest = split_text(screen.text)
+        try:
+            await self.edit_text(chat_id, message_id, first, None if rest else screen)
+        except Exception as error:
+            refusal = self.refusal(error)
+            if refusal is not None and refusal.not_modified:
+                return True
+            if refusal is not None and refusal.gone:
+                return False
+            raise
+        for i, chunk in enumerate(rest):
+            await self.send_text(chat_id, chunk, screen if i == len(rest) - 1 else None)
+        return True
+
+    async def _send(self, chat_id: int, screen: Screen) -> None:
+        if screen.attachment is not None:
+            caption = screen.text if len(screen.text) <= CAPTION_LIMIT else None
+            if screen.text and caption is None:
+                await self._send(chat_id, Screen(screen.text))
+            await self.send_file(chat_id, screen.attachment, caption or None, screen)
+            return
+        chunks = split_text(screen.text)
+        for i, chunk in enumerate(chunks):
+            await self.send_text(chat_id, chunk, screen if i == len(chunks) - 1 else None)
+
+    async def send_notice(self, chat_id: int, text: str, buttons: list[Any]) -> None:
+        """The outbox's way out: Telegram's refusals become the scheduler's vocabulary."""
+        screen = Screen(text, buttons=tuple(tuple(Button(label, payload) for label, payload in row) for row in buttons))
+        try:
+            await self._send(chat_id, screen)
+        except Exception as error:
+            refusal = self.refusal(error)
+            if refusal is not None and refusal.retry_after is not None:
+                raise RetryLater(refusal.retry_after) from error
+            if refusal is not None and refusal.blocked:
+                raise RecipientBlocked(str(error)) from error
+            raise

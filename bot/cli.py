@@ -1,0 +1,217 @@
+"""The `yingcai` command: run the bot, import the roster, hand out invites, apply migrations."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import os
+import sys
+import unicodedata
+from datetime import timedelta
+from pathlib import Path
+from typing import Sequence
+
+from bot.settings import Settings
+from program.clock import SystemClock
+from program.i18n import Translator, language_from_telegram, translator
+from program.invites import invite_link
+from program.roles import ROLE_LABELS, Role, parse_role
+from program.roster import RosterFileError, parse_roster, read_table
+
+
+def _cli_language(explicit: str | None) -> Translator:
+    code = explicit or os.environ.get("YINGCAI_LANG") or os.environ.get("LANG", "").split(".")[0].replace("_", "-")
+    return translator(language_from_telegram(code) if code else None)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_table(rows: Sequence[Sequence[str]], out=sys.stdout) -> None:  # noqa: ANN001
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n")
+
+
+async def _database(settings: Settings):  # noqa: ANN202
+    from storage.db import create_engine, migrate, session_factory
+
+    engine = create_engine(settings.database_url)
+    await migrate(engine)
+    return engine, session_factory(engine)
+
+
+async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_run: bool = False) -> int:
+    from storage.roster import apply_roster, known_people
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(t("Cannot read %(path)s: %(error)s", path=str(path), error=error.strerror or str(error)), file=sys.stderr)
+        return 2
+    engine, sessions = await _database(settings)
+    try:
+        async with sessions() as session, session.begin():
+            mentors, teachers = await known_people(session)
+            try:
+                roster = parse_roster(read_table(data, path.name), mentors, teachers)
+            except RosterFileError as error:
+                print(t(error.message, **error.params), file=sys.stderr)
+                return 2
+            result = await apply_roster(session, roster.rows, SystemClock().now())
+            if dry_run:
+                await session.rollback()
+        for problem in roster.errors:
+            print(t("Row %(row)d: %(reason)s", row=problem.row, reason=t(problem.message, **problem.params)),
+                  file=sys.stderr)
+        summary = t("Roster: %(created)d added, %(updated)d updated, %(unchanged)d unchanged, %(errors)d rows with "
+                    "errors.", created=result.created, updated=result.updated, unchanged=result.unchanged,
+                    errors=len(roster.errors))
+        print(summary + (" " + t("(dry run: nothing was saved)") if dry_run else ""))
+        return 1 if roster.errors else 0
+    finally:
+        await engine.dispose()
+
+
+async def bot_username(settings: Settings) -> str | None:
+    if settings.bot_username:
+        return settings.bot_username.lstrip("@")
+    if not settings.bot_token:
+        return None
+    import aiohttp
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+        async with http.get(f"{settings.telegram_api_url}/bot{settings.bot_token}/getMe") as response:
+            body = await response.json(content_type=None)
+    return body.get("result", {}).get("username") if body.get("ok") else None
+
+
+async def list_invites(settings: Settings, t: Translator, *, role: str | None, fmt: str, reissue: str | None,
+                       revoke: str | None, school: str | None) -> int:
+    from sqlalchemy import select
+
+    from storage import invites
+    from storage.models import Person, School
+
+    try:
+        username = await bot_username(settings)
+    except Exception as error:  # noqa: BLE001 - any network trouble: say what to set instead
+        print(t("Could not ask Telegram for the bot's username (%(error)s).", error=str(error)), file=sys.stderr)
+        username = None
+    if not username:
+        print(t("Set BOT_USERNAME (or BOT_TOKEN) so I can build the invite links."), file=sys.stderr)
+        return 2
+    role_value = None
+    if role:
+        parsed = parse_role(role)
+        if parsed is None:
+            print(t("Unknown role “%(value)s”.", value=role), file=sys.stderr)
+            return 2
+        role_value = parsed.value
+    engine, sessions = await _database(settings)
+    now = SystemClock().now()
+    ttl = timedelta(days=settings.invite_days)
+    try:
+        async with sessions() as session, session.begin():
+            target = reissue or revoke
+            if target:
+                query = select(Person).join(School).where(Person.name == target)
+                if school:
+                    query = query.where(School.name == school)
+                found = (await session.execute(query)).unique().scalars().all()
+                if not found:
+                    print(t("Nobody called “%(name)s” is in the roster.", name=target), file=sys.stderr)
+                    return 2
+                if len(found) > 1:
+                    print(t("Several people are called “%(name)s”; add --school.", name=target), file=sys.stderr)
+                    return 2
+                if revoke:
+                    count = await invites.revoke(session, found[0].id, now)
+                    print(t("Withdrew %(count)d invite(s) of %(name)s.", count=count, name=target))
+                    return 0
+                people = list(found)
+                fresh = {found[0].id: await invites.issue(session, found[0].id, now, ttl)}
+            else:
+                people = list(await invites.people_to_invite(session, role_value))
+                fresh = {}
+            table = [[t("name"), t("role"), t("school"), t("code"), t("link")]]
+            for person in people:
+                invite = fresh.get(person.id) or await invites.current_invite(session, person.id, now) \
+                    or await invites.issue(session, person.id, now, ttl)
+                roles = "/".join(t.raw(ROLE_LABELS[Role(r.role)]) for r in person.roles)
+                table.append([person.name, roles, person.school.name, invite.code, invite_link(username, invite.code)])
+        if fmt == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerows([["name", "role", "school", "code", "link"], *table[1:]])
+        elif len(table) == 1:
+            print(t("Everyone in the roster has already joined."))
+        else:
+            print_table(table)
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def migrate_only(settings: Settings) -> int:
+    engine, _ = await _database(settings)
+    await engine.dispose()
+    return 0
+
+
+async def run_bot(settings: Settings, t: Translator) -> int:
+    from bot.app import build_app, run_until_stopped
+
+    if not settings.bot_token:
+        print(t("BOT_TOKEN is not set. Put the token from @BotFather in the environment or in .env "
+                "(BOT_TOKEN=123456:ABC…) and run again."), file=sys.stderr)
+        return 2
+    app = await build_app(settings)
+    await run_until_stopped(app)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yingcai", description="英才计划 assistant bot")
+    parser.add_argument("--lang", choices=["zh_CN", "en"], help="language of this command's messages")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (long polling)")
+    sub.add_parser("migrate", help="apply database migrations")
+    roster = sub.add_parser("roster", help="roster tools")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    importing = roster_sub.add_parser("import", help="import a roster (.csv or .xlsx)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--dry-run", action="store_true", help="check the file without saving")
+    inv = sub.add_parser("invites", help="print invite links of people who have not joined yet")
+    inv.add_argument("--role")
+    inv.add_argument("--format", choices=["table", "csv"], default="table")
+    inv.add_argument("--reissue", metavar="NAME", help="issue a new code for NAME (the old one stops working)")
+    inv.add_argument("--revoke", metavar="NAME", help="withdraw NAME's unused invite")
+    inv.add_argument("--school", help="which school, when names repeat")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    t = _cli_language(args.lang)
+    settings = Settings()
+    command = args.command or "run"
+    if command == "run":
+        return asyncio.run(run_bot(settings, t))
+    if command == "migrate":
+        return asyncio.run(migrate_only(settings))
+    if command == "roster":
+        return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))
+    if command == "invites":
+        return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
+                                        revoke=args.revoke, school=args.school))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

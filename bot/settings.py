@@ -1,0 +1,42 @@
+"""Settings from the environment and `.env`; every option has a working default but the token."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/yingcai.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
+
+    bot_token: str | None = Field(None, alias="BOT_TOKEN")
+    bot_username: str | None = Field(None, alias="BOT_USERNAME")
+    telegram_api_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_URL")
+    bot_engine: Literal["aiogram", "ptb"] = Field("aiogram", alias="BOT_ENGINE")
+    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    timezone: str = Field("Asia/Shanghai", alias="YINGCAI_TIMEZONE")
+    calendar_file: Path | None = Field(None, alias="YINGCAI_CALENDAR")
+    invite_days: int = Field(30, alias="YINGCAI_INVITE_DAYS", ge=1, le=365)
+    poll_timeout: int = Field(25, alias="YINGCAI_POLL_TIMEOUT", ge=0, le=50)
+    outbox_interval: float = Field(5.0, alias="YINGCAI_OUTBOX_INTERVAL", gt=0)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,199 @@
+"""The conversation engine: one update in, one transaction, routed to a flow, screens out."""
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any, Callable, Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.kit import Ctx, Flow, Incoming, Reply, Route, Screen, State
+from program.calendar import ProgramCalendar
+from program.clock import PROGRAM_ZONE, Clock
+from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
+from program.i18n import N_, translator
+from program.quiet_hours import next_send_time
+from storage import outbox, people, plumbing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What handlers need from the outside world, injected so tests and the sandbox control it."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    calendar: ProgramCalendar
+    zone: tzinfo = PROGRAM_ZONE
+    bot_username: str | None = None
+    on_outbox: Callable[[], None] = lambda: None
+    commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone else, rendered in their language when the transaction commits."""
+
+    person_id: int
+    kind: str
+    dedupe_key: str
+    render: Callable[[Any], Screen]  # Translator -> Screen
+    respect_quiet_hours: bool = True
+
+
+@dataclass
+class Engine:
+    services: Services
+    flows: list[Flow]
+    stranger: Callable[[Ctx], Any]
+    fallback: Callable[[Ctx], Any]
+    menu_lookup: Callable[[str], str | None]
+    _by_name: dict[str, Flow] = field(init=False)
+    _commands: dict[str, tuple[Flow, Route]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._by_name = {flow.name: flow for flow in self.flows}
+        self._commands = {}
+        for flow in self.flows:
+            for name, route in flow.commands.items():
+                if name in self._commands:
+                    raise ValueError(f"command /{name} registered twice")
+                self._commands[name] = (flow, route)
+        self.services.commands = set(self._commands)
+
+    @property
+    def commands(self) -> Iterable[str]:
+        return self._commands.keys()
+
+    async def handle(self, incoming: Incoming) -> Reply:
+        sessions = self.services.sessions
+        async with sessions() as session:
+            try:
+                async with session.begin():
+                    loaded = await self._load(session, incoming)
+                    if loaded is None:
+                        return Reply()
+                    ctx, existed, before = loaded
+                    reply = _as_reply(await self._route(ctx))
+                    await self._save(session, ctx, existed, before)
+                    wrote = await self._flush_notices(ctx)
+            except ProgramError as error:
+                return await self._refuse(incoming, error)
+            except Exception:
+                log.exception("update %s failed", incoming.update_id)
+                t = translator(incoming.language)
+                return Reply([Screen(t("Something went wrong on our side and nothing was changed. "
+                                       "Please try again in a moment."))])
+        if wrote:
+            self.services.on_outbox()
+        return reply
+
+    async def _load(self, session: AsyncSession, incoming: Incoming,
+                    ) -> tuple[Ctx, bool, State] | None:
+        now = self.services.clock.now()
+        if incoming.update_id is not None and not await plumbing.claim_update(
+                session, incoming.channel, incoming.update_id, now):
+            log.info("dropping redelivered update %s", incoming.update_id)
+            return None
+        account = await people.account_of(session, incoming.channel, incoming.user_id)
+        if account is not None and account.unreachable_at is not None:
+            account.unreachable_at = None  # they are writing to us again
+        row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
+        state = State(row.flow, row.step, dict(row.data or {})) if row else State()
+        before = state.snapshot()
+        state = before.snapshot()
+        ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
+        return ctx, row is not None, before
+
+    async def _route(self, ctx: Ctx) -> Any:
+        incoming, state = ctx.incoming, ctx.state
+        if incoming.command is not None and incoming.command in self._commands:
+            flow, route = self._commands[incoming.command]
+            return await self._run(ctx, flow, route, ())
+        if ctx.person is None:
+            return await self.stranger(ctx)
+        if incoming.payload is not None:
+            flow_name, _, rest = incoming.payload.partition(":")
+            action, *args = rest.split(":") if rest else ("",)
+            flow = self._by_name.get(flow_name)
+            route = flow.buttons.get(action) if flow else None
+            if flow is None or route is None:
+                raise NotFound(N_("This button is no longer valid. Here is the menu."))
+            return await self._run(ctx, flow, route, tuple(args))
+        if incoming.command is not None:
+            raise InvalidInput(N_("I do not know that command. Send /help to see what I can do."))
+        if incoming.text and (command := self.menu_lookup(incoming.text.strip())):
+            flow, route = self._commands[command]
+            return await self._run(ctx, flow, route, ())
+        flow = self._by_name.get(state.flow or "")
+        if flow is not None and state.step is not None:
+            if incoming.files:
+                handler = flow.file_steps.get(state.step) or flow.file_steps.get(None)
+                if handler is not None:
+                    return await handler(ctx, incoming.files)
+            elif incoming.text is not None and state.step in flow.texts:
+                return await flow.texts[state.step](ctx, incoming.text)
+            raise InvalidInput(N_("That is not what I asked for."))
+        return await self.fallback(ctx)
+
+    async def _run(self, ctx: Ctx, flow: Flow, route: Route, args: tuple[str, ...]) -> Any:
+        if ctx.person is None and not route.public:
+            return await self.stranger(ctx)
+        if route.roles is not None and not (ctx.roles & route.roles):
+            raise NotAllowed(N_("This is not available for your role."))
+        try:
+            inspect.signature(route.handler).bind(ctx, *args)
+        except TypeError:
+            raise NotFound() from None  # a forged payload with the wrong number of parts
+        ctx.state.switch(flow.name)
+        return await route.handler(ctx, *args)
+
+    async def _save(self, session: AsyncSession, ctx: Ctx, existed: bool, before: State) -> None:
+        state = ctx.state
+        if (state.flow, state.step, state.data) != (before.flow, before.step, before.data):
+            await plumbing.save_state(session, ctx.incoming.channel, ctx.incoming.user_id, state.flow,
+                                      state.step, state.data, self.services.clock.now(), existed=existed)
+
+    async def _flush_notices(self, ctx: Ctx) -> bool:
+        if not ctx.notices:
+            return False
+        now = self.services.clock.now()
+        languages = await people.languages_of(ctx.session, (n.person_id for n in ctx.notices))
+        wrote = False
+        for notice in ctx.notices:
+            screen: Screen = notice.render(translator(languages.get(notice.person_id)))
+            due = next_send_time(now, self.services.zone) if notice.respect_quiet_hours else now
+            wrote |= await outbox.enqueue(
+                ctx.session, person_id=notice.person_id, kind=notice.kind, dedupe_key=notice.dedupe_key,
+                text=screen.text, buttons=[[[b.label, b.payload] for b in row] for row in screen.buttons],
+                due_at=due, now=now)
+        return wrote
+
+    async def _refuse(self, incoming: Incoming, error: ProgramError) -> Reply:
+        """Nothing the handler did is kept; the user gets the reason and the same question again."""
+        async with self.services.sessions() as session, session.begin():
+            account = await people.account_of(session, incoming.channel, incoming.user_id)
+            row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
+            state = State(row.flow, row.step, dict(row.data or {})) if row else State()
+            ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
+            text = ctx.t(error.message, **error.params)
+            screens = [Screen(f"⚠️ {text}")]
+            flow = self._by_name.get(state.flow or "")
+            if account is not None and flow is not None and state.step in flow.prompts:
+                screens.extend(_as_reply(await flow.prompts[state.step](ctx)).screens)
+            elif isinstance(error, NotFound) and account is not None:
+                screens.extend(_as_reply(await self.fallback(ctx, quiet=True)).screens)
+            return Reply(screens, toast=text[:190])
+
+
+def _as_reply(result: Any) -> Reply:
+    if isinstance(result, Reply):
+        return result
+    if isinstance(result, Screen):
+        return Reply([result])
+    if isinstance(result, list):
+        return Reply(result)
+    raise TypeError(f"a handler returned {type(result).__name__}, not a Screen/Reply/list")

@@ -1,0 +1,28 @@
+"""Choosing the language: 中文 (default) or English, per person."""
+from __future__ import annotations
+
+from handlers.kit import Button, Ctx, Flow, Screen, rows
+from handlers.menu import main_menu
+from program.errors import NotFound
+from program.i18n import LANGUAGES
+
+language = Flow("lang")
+NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+@language.command("language")
+async def ask_language(ctx: Ctx) -> Screen:
+    current = NAMES[ctx.t.language]
+    return Screen(ctx.t("Current language: %(language)s. Choose:", language=current),
+                  buttons=rows(*(Button(("✓ " if code == ctx.t.language else "") + NAMES[code],
+                                        language.payload("set", code)) for code in LANGUAGES)))
+
+
+@language.button("set")
+async def set_language(ctx: Ctx, code: str) -> list[Screen]:
+    if code not in LANGUAGES:
+        raise NotFound()
+    ctx.me.language = code
+    ctx.use_language(code)
+    return [Screen(ctx.t("Language: %(language)s ✓", language=NAMES[code]), replace=True),
+            main_menu(ctx, ctx.t("The menu is now in %(language)s.", language=NAMES[code]))]

@@ -1,0 +1,40 @@
+"""Onboarding: `/start <code>` binds a chat account to a roster person; strangers get directions."""
+from __future__ import annotations
+
+from handlers.kit import Ctx, Flow, Screen
+from handlers.menu import main_menu, stranger
+from program.invites import INVITE_PROBLEMS, UNKNOWN_INVITE, InviteFacts, InviteState, invite_state, looks_like_code
+from program.roles import ROLE_LABELS
+from storage import invites, people
+
+onboarding = Flow("start")
+
+
+@onboarding.command("start", public=True)
+async def start(ctx: Ctx) -> Screen:
+    code = (ctx.incoming.argument or "").strip()
+    if not code:
+        if ctx.person is None:
+            return await stranger(ctx)
+        return main_menu(ctx, ctx.t("Welcome back, %(name)s!", name=ctx.me.name))
+    invite = await invites.find(ctx.session, code) if looks_like_code(code) else None
+    if invite is None:
+        return Screen(ctx.t(UNKNOWN_INVITE))
+    if ctx.person is not None and ctx.person.id == invite.person_id:
+        return main_menu(ctx, ctx.t("You are already signed in, %(name)s.", name=ctx.me.name))
+    status = invite_state(InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), ctx.now())
+    if status is not InviteState.VALID:
+        return Screen(ctx.t(INVITE_PROBLEMS[status]))
+    if ctx.person is not None:
+        return Screen(ctx.t("This Telegram account is already linked to %(name)s. One account belongs to one "
+                            "person only; please ask the program office if this is a mistake.", name=ctx.me.name))
+    now = ctx.now()
+    account = await people.bind_account(ctx.session, invite.person, ctx.incoming.channel, ctx.incoming.user_id,
+                                        ctx.incoming.chat_id, ctx.incoming.language, now)
+    invite.used_at, invite.used_by = now, ctx.incoming.user_id
+    ctx.sign_in(account)
+    separator = ", " if ctx.t.language == "en" else "、"
+    roles = separator.join(ctx.t.raw(ROLE_LABELS[r]) for r in sorted(ctx.roles))
+    return main_menu(ctx, ctx.t("Welcome, %(name)s! You are signed in as %(roles)s at %(school)s.\n"
+                                "I speak 中文 and English: /language switches.",
+                                name=ctx.me.name, roles=roles, school=ctx.me.school.name))

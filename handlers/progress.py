@@ -1,0 +1,127 @@
+"""A student's progress and deadlines: confirmed sessions out of N, logs, evaluations, what is next."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from handlers.kit import Button, Ctx, Flow, Screen, rows
+from program.calendar import Milestone, ProgramYear, Window
+from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
+from program.roles import Role
+from program.sessions import count_sessions
+from storage import evaluations, logs, sessions as training
+
+progress = Flow("progress")
+
+
+@dataclass(frozen=True)
+class StudentProgress:
+    year: ProgramYear
+    confirmed: int
+    pending: int
+    logs_filed: int
+    logs_this_month: int
+    last_log: date | None
+
+
+async def student_progress(ctx: Ctx, student_id: int, today: date) -> StudentProgress:
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.window(Window.TRAINING)
+    found = (await logs.activities(ctx.session, [student_id], start, end))[student_id]
+    confirmed = count_sessions(found)
+    claimed = count_sessions(found, confirmed_only=False)
+    return StudentProgress(
+        year=year, confirmed=confirmed, pending=claimed - confirmed, logs_filed=len(found),
+        logs_this_month=sum(1 for a in found if (a.activity_date.year, a.activity_date.month) == (today.year, today.month)),
+        last_log=max((a.activity_date for a in found), default=None))
+
+
+def bar(done: int, total: int) -> str:
+    filled = min(done, total)
+    return "▰" * filled + "▱" * (total - filled)
+
+
+def days_left(ctx: Ctx, milestone: Milestone, today: date) -> str:
+    days = milestone.days_left(today)
+    if days == 0:
+        return ctx.t("due today")
+    return ctx.t.plural("%(n)d day left", "%(n)d days left", days)
+
+
+def upcoming(ctx: Ctx, year: ProgramYear, today: date) -> list[Milestone]:
+    return [m for m in year.milestones() if m.due >= today and m.audience & ctx.roles]
+
+
+@progress.command("progress", role=Role.STUDENT)
+async def show_progress(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    facts = await student_progress(ctx, ctx.me.id, today)
+    required = facts.year.sessions_required
+    lines = [ctx.t("📈 <b>My progress</b> · %(year)d", year=facts.year.year),
+             ctx.t("Confirmed sessions: %(done)d/%(required)d", done=facts.confirmed, required=required),
+             bar(facts.confirmed, required)]
+    if facts.pending:
+        lines.append(ctx.t.plural("%(n)d more waiting for your teacher's confirmation",
+                                  "%(n)d more waiting for your teacher's confirmation", facts.pending))
+    lines.append(ctx.t.plural("Growth logs: %(n)d (%(month)d this month)", "Growth logs: %(n)d (%(month)d this month)",
+                              facts.logs_filed, month=facts.logs_this_month))
+    if facts.last_log:
+        lines.append(ctx.t("Last activity logged: %(day)s", day=ctx.day(facts.last_log)))
+    found = await evaluations.of_student(ctx.session, ctx.me.id, facts.year.year)
+    lines.append("\n" + ctx.t("<b>Evaluations</b>"))
+    for kind in EvaluationKind:
+        evaluation = found.get(kind.value)
+        if evaluation is None:
+            state = ctx.t("not started")
+        elif evaluation.status == EvaluationStatus.SUBMITTED.value:
+            state = ctx.t("done ✓")
+        else:
+            state = ctx.t("your mentor is writing it")
+        lines.append(f"• {ctx.t(KIND_LABELS[kind])}: {state}")
+    coming = upcoming(ctx, facts.year, today)
+    if coming:
+        nxt = coming[0]
+        lines.append("\n" + ctx.t("Next milestone: %(title)s, %(day)s (%(left)s)", title=ctx.t.raw(nxt.title),
+                                  day=ctx.day(nxt.due), left=days_left(ctx, nxt, today)))
+    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("📝 New growth log"), "log:new"),
+                                                 Button(ctx.t("⏰ Deadlines"), "deadlines:show")))
+
+
+deadlines = Flow("deadlines")
+
+
+@deadlines.command("deadlines", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
+async def show_deadlines(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    lines = [ctx.t("⏰ <b>Deadlines</b> · today is %(day)s", day=ctx.day(today, year=True))]
+    personal: list[str] = []
+    if Role.STUDENT in ctx.roles:
+        for held in await training.sessions_to_log(ctx.session, ctx.me.id, ctx.now(), days=14):
+            personal.append(ctx.t("📝 Log the session of %(day)s: %(topic)s",
+                                  day=ctx.day(held.starts_at.astimezone(ctx.services.zone).date()), topic=held.topic))
+        facts = await student_progress(ctx, ctx.me.id, today)
+        missing = year.sessions_required - facts.confirmed
+        end = year.window(Window.TRAINING)[1]
+        if missing > 0 and end >= today:
+            personal.append(ctx.t.plural(
+                "🎯 %(n)d more confirmed session by %(day)s (%(left)s)",
+                "🎯 %(n)d more confirmed sessions by %(day)s (%(left)s)", missing, day=ctx.day(end),
+                left=ctx.t.plural("%(n)d day left", "%(n)d days left", (end - today).days)))
+    lines += personal
+    coming = upcoming(ctx, year, today)
+    if coming:
+        if personal:
+            lines.append("")
+        for milestone in coming:
+            window = ctx.t(" (open now)") if milestone.starts and milestone.starts <= today else ""
+            lines.append(ctx.t("• %(title)s%(open)s: %(day)s, %(left)s", title=ctx.t.raw(milestone.title),
+                               open=window, day=ctx.day(milestone.due), left=days_left(ctx, milestone, today)))
+    if len(lines) == 1:
+        lines.append(ctx.t("Nothing is due for the rest of this program year."))
+    return Screen("\n".join(lines))
+
+
+@deadlines.button("show", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
+async def deadlines_button(ctx: Ctx) -> Screen:
+    return await show_deadlines(ctx)

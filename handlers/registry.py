@@ -1,0 +1,16 @@
+"""Assembles the conversation engine from every flow module (fresh per call: tests build their own)."""
+from __future__ import annotations
+
+from handlers import language, menu, my_logs, onboarding, progress, student_log
+from handlers.engine import Engine, Services
+from handlers.kit import Flow
+
+
+def all_flows() -> list[Flow]:
+    return [onboarding.onboarding, menu.menu, language.language, *student_log.FLOWS, my_logs.my_logs,
+            progress.progress, progress.deadlines]
+
+
+def build_engine(services: Services) -> Engine:
+    return Engine(services=services, flows=all_flows(), stranger=menu.stranger, fallback=menu.fallback,
+                  menu_lookup=menu.command_for_label)

@@ -1,0 +1,28 @@
+"""Domain errors: rules raise them, the conversation engine turns them into a translated message."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class ProgramError(Exception):
+    """A rule refused an action. `message` is an untranslated msgid; `params` fill its placeholders."""
+
+    message: str = "That is not possible right now."
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        self.params = params
+
+
+class NotFound(ProgramError):
+    message = "Not found. It may have been removed, or it is not yours."
+
+
+class NotAllowed(ProgramError):
+    message = "You cannot do that."
+
+
+class InvalidInput(ProgramError):
+    message = "I could not understand that."

@@ -1,0 +1,102 @@
+"""Evaluation records: one per (student, kind, year), their change history and reopened windows."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from program.evaluations import EvaluationKind, EvaluationStatus, OpenWindow
+from storage.models import Evaluation, EvaluationChange, WindowOverride
+
+
+async def of_student(session: AsyncSession, student_id: int, year: int) -> dict[str, Evaluation]:
+    result = await session.execute(
+        select(Evaluation).where(Evaluation.student_id == student_id, Evaluation.program_year == year))
+    return {e.kind: e for e in result.scalars()}
+
+
+async def for_students(session: AsyncSession, student_ids: Sequence[int], kind: EvaluationKind, year: int,
+                       ) -> dict[int, Evaluation]:
+    if not student_ids:
+        return {}
+    result = await session.execute(
+        select(Evaluation).where(Evaluation.student_id.in_(student_ids), Evaluation.kind == kind.value,
+                                 Evaluation.program_year == year))
+    return {e.student_id: e for e in result.scalars()}
+
+
+async def get(session: AsyncSession, student_id: int, kind: EvaluationKind, year: int) -> Evaluation | None:
+    result = await session.execute(
+        select(Evaluation).where(Evaluation.student_id == student_id, Evaluation.kind == kind.value,
+                                 Evaluation.program_year == year))
+    return result.scalar_one_or_none()
+
+
+async def get_or_start(session: AsyncSession, *, student_id: int, mentor_id: int, kind: EvaluationKind,
+                       year: int, now: datetime) -> Evaluation:
+    evaluation = await get(session, student_id, kind, year)
+    if evaluation is None:
+        evaluation = Evaluation(student_id=student_id, mentor_id=mentor_id, kind=kind.value, program_year=year,
+                                status=EvaluationStatus.DRAFT.value, answers={}, created_at=now, updated_at=now)
+        session.add(evaluation)
+        await session.flush()
+    return evaluation
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+async def answer(session: AsyncSession, evaluation: Evaluation, key: str, value: str, actor_id: int,
+                 now: datetime) -> None:
+    """Saves one answer and records the change (who, when, old → new)."""
+    old = evaluation.answers.get(key)
+    if old == value:
+        return
+    evaluation.answers = {**evaluation.answers, key: value}
+    evaluation.updated_at = now
+    session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="answer", field=key,
+                                 old_value=_text(old), new_value=_text(value)))
+
+
+async def submit(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> None:
+    first = evaluation.status != EvaluationStatus.SUBMITTED.value
+    evaluation.status = EvaluationStatus.SUBMITTED.value
+    evaluation.submitted_at = evaluation.submitted_at or now
+    evaluation.updated_at = now
+    session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now,
+                                 action="submit" if first else "resubmit"))
+
+
+async def mark_platform(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> None:
+    if evaluation.platform_submitted_at is None:
+        evaluation.platform_submitted_at = now
+        session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="platform"))
+
+
+async def history(session: AsyncSession, evaluation_id: int) -> Sequence[EvaluationChange]:
+    result = await session.execute(select(EvaluationChange).where(EvaluationChange.evaluation_id == evaluation_id)
+                                   .order_by(EvaluationChange.at, EvaluationChange.id))
+    return result.scalars().all()
+
+
+async def reopened_for(session: AsyncSession, mentor_id: int, window: str, year: int) -> OpenWindow | None:
+    result = await session.execute(select(WindowOverride).where(
+        WindowOverride.mentor_id == mentor_id, WindowOverride.window == window, WindowOverride.program_year == year))
+    found = result.scalar_one_or_none()
+    return OpenWindow(found.opens, found.closes) if found else None
+
+
+async def reopen(session: AsyncSession, *, mentor_id: int, window: str, year: int, opens: Any, closes: Any,
+                 now: datetime) -> None:
+    result = await session.execute(select(WindowOverride).where(
+        WindowOverride.mentor_id == mentor_id, WindowOverride.window == window, WindowOverride.program_year == year))
+    found = result.scalar_one_or_none()
+    if found is None:
+        session.add(WindowOverride(mentor_id=mentor_id, window=window, program_year=year, opens=opens, closes=closes,
+                                   created_at=now))
+    else:
+        found.opens, found.closes = opens, closes

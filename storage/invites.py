@@ -1,0 +1,53 @@
+"""Invite records: create, find, use, revoke, and list what the office hands out."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from program.invites import new_code
+from storage.models import Account, Invite, Person, PersonRole
+
+
+async def find(session: AsyncSession, code: str) -> Invite | None:
+    result = await session.execute(
+        select(Invite).where(Invite.code == code).options(joinedload(Invite.person).joinedload(Person.roles)))
+    return result.unique().scalar_one_or_none()
+
+
+async def issue(session: AsyncSession, person_id: int, now: datetime, ttl: timedelta) -> Invite:
+    """A fresh invite; any earlier unused one for the person stops working."""
+    await session.execute(
+        update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
+                             Invite.revoked_at.is_(None)).values(revoked_at=now))
+    invite = Invite(person_id=person_id, code=new_code(), created_at=now, expires_at=now + ttl)
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def revoke(session: AsyncSession, person_id: int, now: datetime) -> int:
+    result = await session.execute(
+        update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
+                             Invite.revoked_at.is_(None)).values(revoked_at=now))
+    return result.rowcount or 0
+
+
+async def people_to_invite(session: AsyncSession, role: str | None) -> Sequence[Person]:
+    """Roster people who have not bound an account yet, by role, school and name."""
+    query = (select(Person).outerjoin(Account, Account.person_id == Person.id)
+             .where(Account.id.is_(None)).order_by(Person.school_id, Person.name))
+    if role:
+        query = query.where(Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role)))
+    return (await session.execute(query)).scalars().unique().all()
+
+
+async def current_invite(session: AsyncSession, person_id: int, now: datetime) -> Invite | None:
+    result = await session.execute(
+        select(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
+                             Invite.revoked_at.is_(None), Invite.expires_at > now)
+        .order_by(Invite.created_at.desc()).limit(1))
+    return result.scalar_one_or_none()

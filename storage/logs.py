@@ -1,0 +1,78 @@
+"""Growth log records: file, read one's own, list, change, and the facts progress is built from."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from program.growth_log import ActivityKind, LogStatus, claims_session
+from program.sessions import LoggedActivity
+from storage.models import GrowthLog, LogAttachment
+
+
+def _attachments(files: list[dict[str, Any]]) -> list[LogAttachment]:
+    return [LogAttachment(position=i, kind=f["kind"], file_id=f["file_id"], file_unique_id=f.get("file_unique_id"),
+                          file_name=f.get("file_name"), mime_type=f.get("mime_type"), size=f.get("size"))
+            for i, f in enumerate(files)]
+
+
+async def file_log(session: AsyncSession, *, student_id: int, kind: ActivityKind, activity_date: date,
+                   did: str, learned: str, next_steps: str, hours: float, files: list[dict[str, Any]],
+                   session_id: int | None, now: datetime) -> GrowthLog:
+    log = GrowthLog(student_id=student_id, kind=kind.value, activity_date=activity_date, did=did, learned=learned,
+                    next_steps=next_steps, hours=hours, session_id=session_id, status=LogStatus.SUBMITTED.value,
+                    submitted_at=now, updated_at=now, attachments=_attachments(files))
+    session.add(log)
+    await session.flush()
+    return log
+
+
+async def change_log(session: AsyncSession, log: GrowthLog, *, kind: ActivityKind, activity_date: date, did: str,
+                     learned: str, next_steps: str, hours: float, files: list[dict[str, Any]],
+                     session_id: int | None, now: datetime) -> GrowthLog:
+    log.kind, log.activity_date, log.did, log.learned = kind.value, activity_date, did, learned
+    log.next_steps, log.hours, log.session_id, log.updated_at = next_steps, hours, session_id, now
+    if log.status == LogStatus.REJECTED.value:
+        log.status = LogStatus.SUBMITTED.value  # fixed and sent again to the teacher
+        log.submitted_at = now
+    log.attachments.clear()
+    await session.flush()
+    log.attachments.extend(_attachments(files))
+    await session.flush()
+    return log
+
+
+async def own_log(session: AsyncSession, log_id: int, student_id: int) -> GrowthLog | None:
+    """A log only if it belongs to this student: someone else's id reads as not found."""
+    result = await session.execute(select(GrowthLog).where(GrowthLog.id == log_id, GrowthLog.student_id == student_id))
+    return result.scalar_one_or_none()
+
+
+async def page_of_logs(session: AsyncSession, student_id: int, offset: int, limit: int,
+                       ) -> tuple[Sequence[GrowthLog], int]:
+    total = (await session.execute(
+        select(func.count()).select_from(GrowthLog).where(GrowthLog.student_id == student_id))).scalar_one()
+    result = await session.execute(
+        select(GrowthLog).where(GrowthLog.student_id == student_id)
+        .order_by(GrowthLog.activity_date.desc(), GrowthLog.id.desc()).offset(offset).limit(limit))
+    return result.scalars().all(), total
+
+
+async def activities(session: AsyncSession, student_ids: Sequence[int], first: date, last: date,
+                     ) -> dict[int, list[LoggedActivity]]:
+    """Every student's logged activities in a period, for counting sessions (one statement)."""
+    found: dict[int, list[LoggedActivity]] = {sid: [] for sid in student_ids}
+    if not student_ids:
+        return found
+    rows = await session.execute(
+        select(GrowthLog.student_id, GrowthLog.status, GrowthLog.kind, GrowthLog.activity_date, GrowthLog.session_id)
+        .where(GrowthLog.student_id.in_(student_ids), GrowthLog.activity_date.between(first, last)))
+    for student_id, status, kind, day, session_id in rows:
+        found[student_id].append(LoggedActivity(LogStatus(status), ActivityKind(kind), day, session_id))
+    return found
+
+
+def needs_confirmation(kind: str) -> bool:
+    return claims_session(ActivityKind(kind))

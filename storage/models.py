@@ -1,0 +1,262 @@
+"""The records: SQLAlchemy 2 typed models for people, logs, sessions, evaluations and bot plumbing."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+    Text, TypeDecorator, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, UTC out; SQLite would otherwise hand back naive values."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use timezone-aware times")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), date: Date()}
+
+
+class School(Base):
+    __tablename__ = "schools"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("name", "school_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    subject: Mapped[str | None] = mapped_column(String(40))
+    grade: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(10))  # chosen by the person; else Telegram's
+    exited_at: Mapped[datetime | None]  # left the program (failed mid-term); kept in the records
+    created_at: Mapped[datetime]
+
+    school: Mapped[School] = relationship(lazy="joined")
+    roles: Mapped[list[PersonRole]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class Supervision(Base):
+    """A student's mentor(s) (co-mentors allowed) and middle-school guidance teacher."""
+
+    __tablename__ = "supervisions"
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    relation: Mapped[str] = mapped_column(String(16), primary_key=True)  # "mentor" | "teacher"
+    __table_args__ = (Index("ix_supervisions_supervisor", "supervisor_id", "relation"),)
+
+
+class Account(Base):
+    """A chat account bound to a roster person by an invite."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), default="telegram")
+    external_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    bound_at: Mapped[datetime]
+    unreachable_at: Mapped[datetime | None]  # the user blocked the bot
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class ConversationState(Base):
+    """Where a user is in a conversation (flow, step) and their draft; survives restarts."""
+
+    __tablename__ = "conversation_states"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled, so a redelivered update is dropped."""
+
+    __tablename__ = "processed_updates"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TrainingSession(Base):
+    """A session a mentor scheduled with some of their students."""
+
+    __tablename__ = "training_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    mentor: Mapped[Person] = relationship(lazy="joined")
+
+
+class SessionInvitee(Base):
+    __tablename__ = "session_invitees"
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+    attending: Mapped[bool | None] = mapped_column(Boolean)
+    answered_at: Mapped[datetime | None]
+
+
+class GrowthLog(Base):
+    __tablename__ = "growth_logs"
+    __table_args__ = (Index("ix_growth_logs_student_date", "student_id", "activity_date"),
+                      Index("ix_growth_logs_status", "status", "submitted_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    activity_date: Mapped[date]
+    did: Mapped[str] = mapped_column(Text)
+    learned: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[float] = mapped_column(Float)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    platform_submitted_at: Mapped[datetime | None]  # "submitted on the national platform ✓"
+
+    attachments: Mapped[list[LogAttachment]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="LogAttachment.position")
+
+
+class LogAttachment(Base):
+    __tablename__ = "log_attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("growth_logs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # photo | document
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Evaluation(Base):
+    """One mentor evaluation per (student, kind, program year)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("student_id", "kind", "program_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    program_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # draft | submitted
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    platform_submitted_at: Mapped[datetime | None]
+
+
+class EvaluationChange(Base):
+    """Every change to an evaluation: who, when, what (the office reads the history)."""
+
+    __tablename__ = "evaluation_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(16))  # answer | submit | platform
+    field: Mapped[str | None] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class WindowOverride(Base):
+    """The office reopened an evaluation window for one mentor."""
+
+    __tablename__ = "window_overrides"
+    __table_args__ = (UniqueConstraint("mentor_id", "window", "program_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    window: Mapped[str] = mapped_column(String(32))
+    program_year: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[date]
+    closes: Mapped[date]
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message for someone other than the person acting: stored, then delivered once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|unreachable|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

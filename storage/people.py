@@ -1,0 +1,99 @@
+"""Queries about people: accounts, roles, who supervises whom, and their languages."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from program.roles import Role
+from storage.models import Account, Person, PersonRole, School, Supervision
+
+
+async def account_of(session: AsyncSession, channel: str, external_id: int) -> Account | None:
+    """The bound account with its person, school and roles, in one statement."""
+    result = await session.execute(
+        select(Account)
+        .where(Account.channel == channel, Account.external_id == external_id)
+        .options(joinedload(Account.person).joinedload(Person.roles))
+    )
+    return result.unique().scalar_one_or_none()
+
+
+async def account_for_person(session: AsyncSession, person_id: int) -> Account | None:
+    return (await session.execute(select(Account).where(Account.person_id == person_id))).scalar_one_or_none()
+
+
+async def languages_of(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str | None]:
+    """Each person's language: their choice, else their Telegram client's."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Person.id, Person.language, Account.language_code)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .where(Person.id.in_(ids))
+    )
+    return {pid: chosen or client for pid, chosen, client in rows}
+
+
+async def bind_account(session: AsyncSession, person: Person, channel: str, external_id: int,
+                       chat_id: int, language_code: str | None, now: datetime) -> Account:
+    """Binds a chat account to a person; a person re-invited on a new phone moves to the new account."""
+    existing = (await session.execute(select(Account).where(Account.person_id == person.id))).scalar_one_or_none()
+    if existing is not None:
+        await session.delete(existing)
+        await session.flush()
+    account = Account(person_id=person.id, channel=channel, external_id=external_id, chat_id=chat_id,
+                      language_code=language_code, bound_at=now)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def supervisors_of(session: AsyncSession, student_id: int, relation: str) -> Sequence[Person]:
+    result = await session.execute(
+        select(Person).join(Supervision, Supervision.supervisor_id == Person.id)
+        .where(Supervision.student_id == student_id, Supervision.relation == relation)
+        .order_by(Person.name)
+    )
+    return result.scalars().all()
+
+
+async def students_of(session: AsyncSession, supervisor_id: int, relation: str) -> Sequence[Person]:
+    """Students a mentor (relation "mentor") or teacher ("teacher") is assigned to."""
+    result = await session.execute(
+        select(Person).join(Supervision, Supervision.student_id == Person.id)
+        .where(Supervision.supervisor_id == supervisor_id, Supervision.relation == relation)
+        .order_by(Person.name)
+    )
+    return result.scalars().all()
+
+
+async def students_of_school(session: AsyncSession, school_id: int) -> Sequence[Person]:
+    result = await session.execute(
+        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.school_id == school_id, PersonRole.role == Role.STUDENT.value)
+        .order_by(Person.name)
+    )
+    return result.scalars().all()
+
+
+async def is_supervised_by(session: AsyncSession, student_id: int, supervisor_id: int, relation: str) -> bool:
+    found = await session.execute(
+        select(Supervision.student_id).where(
+            Supervision.student_id == student_id, Supervision.supervisor_id == supervisor_id,
+            Supervision.relation == relation)
+    )
+    return found.first() is not None
+
+
+async def school_named(session: AsyncSession, name: str) -> School:
+    school = (await session.execute(select(School).where(School.name == name))).scalar_one_or_none()
+    if school is None:
+        school = School(name=name)
+        session.add(school)
+        await session.flush()
+    return school

@@ -1,0 +1,47 @@
+"""Bot plumbing records: handled update ids and each user's conversation state."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationState, ProcessedUpdate
+
+def upsert(session: AsyncSession, model: Any):  # noqa: ANN201 - a dialect Insert
+    """INSERT with ON CONFLICT support on both SQLite and PostgreSQL."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+async def claim_update(session: AsyncSession, channel: str, update_id: int, now: datetime) -> bool:
+    """Records an update id; False when it was handled before (a redelivery to drop)."""
+    statement = (
+        upsert(session, ProcessedUpdate)
+        .values(channel=channel, update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing()
+    )
+    result = await session.execute(statement)
+    return result.rowcount == 1
+
+async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
+    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
+    return result.rowcount or 0
+
+async def load_state(session: AsyncSession, channel: str, external_id: int) -> ConversationState | None:
+    return await session.get(ConversationState, (channel, external_id))
+
+async def save_state(session: AsyncSession, channel: str, external_id: int, flow: str | None,
+                     step: str | None, data: dict[str, Any], now: datetime, *, existed: bool) -> None:
+    values = {"flow": flow, "step": step, "data": data, "updated_at": now}
+    if existed:
+        row = await session.get(ConversationState, (channel, external_id))
+        if row is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            return
+    statement = upsert(session, ConversationState).values(channel=channel, external_id=external_id, **values)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=["channel", "external_id"], set_=values))
+

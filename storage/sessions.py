@@ -1,0 +1,59 @@
+"""Scheduled training sessions: who was invited, who answered, which still need a log."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import GrowthLog, SessionInvitee, TrainingSession
+
+
+async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime, place: str, topic: str,
+                   student_ids: Sequence[int], now: datetime) -> TrainingSession:
+    training = TrainingSession(mentor_id=mentor_id, starts_at=starts_at, place=place, topic=topic, created_at=now)
+    session.add(training)
+    await session.flush()
+    session.add_all(SessionInvitee(session_id=training.id, student_id=sid) for sid in student_ids)
+    await session.flush()
+    return training
+
+
+async def invitation(session: AsyncSession, session_id: int, student_id: int) -> TrainingSession | None:
+    """The session only if this student was invited to it."""
+    result = await session.execute(
+        select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+        .where(TrainingSession.id == session_id, SessionInvitee.student_id == student_id,
+               TrainingSession.cancelled_at.is_(None)))
+    return result.scalar_one_or_none()
+
+
+async def invitee(session: AsyncSession, session_id: int, student_id: int) -> SessionInvitee | None:
+    return await session.get(SessionInvitee, (session_id, student_id))
+
+
+def _unlogged(student_id: int):  # noqa: ANN202 - a SQL condition
+    return ~exists().where(and_(GrowthLog.session_id == TrainingSession.id, GrowthLog.student_id == student_id))
+
+
+async def sessions_to_log(session: AsyncSession, student_id: int, now: datetime, days: int,
+                          ) -> Sequence[TrainingSession]:
+    """Sessions the student was invited to, already held in the last `days` days, not logged yet."""
+    result = await session.execute(
+        select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+        .where(SessionInvitee.student_id == student_id, SessionInvitee.attending.is_not(False),
+               TrainingSession.cancelled_at.is_(None),
+               TrainingSession.starts_at <= now, TrainingSession.starts_at >= now - timedelta(days=days),
+               _unlogged(student_id))
+        .order_by(TrainingSession.starts_at.desc()))
+    return result.scalars().all()
+
+
+async def upcoming_for_student(session: AsyncSession, student_id: int, now: datetime) -> Sequence[TrainingSession]:
+    result = await session.execute(
+        select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+        .where(SessionInvitee.student_id == student_id, TrainingSession.cancelled_at.is_(None),
+               TrainingSession.starts_at > now)
+        .order_by(TrainingSession.starts_at))
+    return result.scalars().all()
