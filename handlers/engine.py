@@ -33,17 +33,6 @@ class Services:
     commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A message for someone else, rendered in their language when the transaction commits."""
-
-    person_id: int
-    kind: str
-    dedupe_key: str
-    render: Callable[[Any], Screen]  # Translator -> Screen
-    respect_quiet_hours: bool = True
-
-
 @dataclass
 class Engine:
     services: Services
@@ -182,7 +171,8 @@ class Engine:
             text = ctx.t(error.message, **error.params)
             screens = [Screen(f"⚠️ {text}")]
             flow = self._by_name.get(state.flow or "")
-            if account is not None and flow is not None and state.step in flow.prompts:
+            if isinstance(error, InvalidInput) and account is not None and flow is not None \
+                    and state.step in flow.prompts:
                 screens.extend(_as_reply(await flow.prompts[state.step](ctx)).screens)
             elif isinstance(error, NotFound) and account is not None:
                 screens.extend(_as_reply(await self.fallback(ctx, quiet=True)).screens)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import html
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
@@ -93,6 +94,17 @@ def rows(*buttons: Button | None, per_row: int = 2) -> Rows:
     return tuple(tuple(present[i:i + per_row]) for i in range(0, len(present), per_row))
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone else, rendered in their language when the transaction commits."""
+
+    person_id: int
+    kind: str
+    dedupe_key: str  # one message per person+reason+occasion, however often the action repeats
+    render: Callable[[Translator], Screen]
+    respect_quiet_hours: bool = True
+
+
 @dataclass
 class State:
     """Where a user is: the flow, the awaited step, and per-flow drafts (kept while other flows run)."""
@@ -155,8 +167,12 @@ class Ctx:
         self.person: Person | None = account.person if account else None
         self.roles = frozenset(Role(r.role) for r in self.person.roles) if self.person else frozenset()
         self.state = state
-        self.notices: list[Any] = []
+        self.notices: list[Notice] = []
         self.t: Translator = translator(self.language)
+
+    def notify(self, person_id: int, kind: str, dedupe_key: str, render: Callable[[Translator], Screen]) -> None:
+        """Queues a message for someone else; it goes out through the outbox after this update commits."""
+        self.notices.append(Notice(person_id, kind, dedupe_key, render))
 
     def sign_in(self, account: Account) -> None:
         """The account was just bound: from now on this update speaks to its person."""
@@ -272,6 +288,16 @@ def int_arg(value: str) -> int:
     if not value.isdigit() or len(value) > 12:
         raise NotFound()
     return int(value)
+
+
+def esc(text: str) -> str:
+    """A user's own text placed into an HTML message."""
+    return html.escape(text, quote=False)
+
+
+def excerpt(text: str, size: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
 
 
 PLEASE_USE_BUTTONS = N_("Please use the buttons below.")

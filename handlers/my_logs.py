@@ -1,8 +1,8 @@
 """A student's own logs: list them, open one with its files, start an edit, copy it for the platform."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, FileRef, Flow, Screen, int_arg, rows
-from handlers.student_log import TEXT_PARTS, hours_text, start_editing, summary
+from handlers.kit import Button, Ctx, esc, Flow, Screen, int_arg, rows
+from handlers.student_log import TEXT_PARTS, attachment_screens, draft_of, hours_text, start_editing, summary
 from program.errors import NotFound
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, EditCheck, LogStatus, claims_session, is_editable
 from program.i18n import N_
@@ -62,23 +62,15 @@ async def _own(ctx: Ctx, log_id: str) -> GrowthLog:
     return log
 
 
-def attachment_screens(log: GrowthLog) -> list[Screen]:
-    return [Screen("", attachment=FileRef(a.kind, a.file_id, a.file_unique_id, a.file_name, a.mime_type, a.size))
-            for a in log.attachments]
-
-
 @my_logs.button("open", role=Role.STUDENT)
 async def open_log(ctx: Ctx, log_id: str, page: str = "0") -> list[Screen]:
     log = await _own(ctx, log_id)
-    draft = {"kind": log.kind, "date": log.activity_date.isoformat(), "did": log.did, "learned": log.learned,
-             "next": log.next_steps, "hours": log.hours,
-             "files": [{"kind": a.kind} for a in log.attachments]}
     editable = is_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
                            ctx.services.calendar.log_edit_days)
     buttons = rows(Button(ctx.t("✏️ Edit"), my_logs.payload("edit", log.id)) if editable else None,
                    Button(ctx.t("📋 Copy for the platform"), my_logs.payload("copy", log.id)),
                    Button(ctx.t("« Back to my logs"), my_logs.payload("page", int_arg(page))))
-    text = f"{status_line(ctx, log)}\n{summary(ctx, draft)}"
+    text = f"{status_line(ctx, log)}\n{summary(ctx, draft_of(log))}"
     return [Screen(text, buttons=buttons), *attachment_screens(log)]
 
 
@@ -94,14 +86,9 @@ def platform_text(ctx: Ctx, log: GrowthLog) -> str:
              ctx.t("Hours: %(hours)s", hours=hours_text(log.hours))]
     for part, value in (("did", log.did), ("learned", log.learned), ("next", log.next_steps)):
         if value:
-            parts.append(f"{ctx.t(TEXT_PARTS[part][1])}:\n{_escape(value)}")
+            parts.append(f"{ctx.t(TEXT_PARTS[part][1])}:\n{esc(value)}")
     return "\n".join(parts)
 
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
 
 
 @my_logs.button("copy", role=Role.STUDENT)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from handlers.kit import Button, Ctx, FileRef, Flow, Screen, rows
+from handlers.kit import Button, Ctx, esc, excerpt, FileRef, Flow, Screen, rows
 from handlers.menu import main_menu
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.growth_log import (
@@ -56,7 +56,7 @@ def _back(ctx: Ctx, step: str) -> Button:
 def _expect(ctx: Ctx, *steps: str) -> dict[str, Any]:
     """Buttons of an earlier message must not change a draft that has moved on."""
     draft = ctx.state.data.get(ctx.state.flow or "")
-    if not draft or ctx.state.step not in steps:
+    if draft is None or ctx.state.step not in steps:
         raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
     return draft
 
@@ -113,7 +113,7 @@ def _text_step(part: str):  # noqa: ANN202 - builds one asker per text part
         if existing:
             draft["replace"] = part
             lines.append(ctx.t("Now: «%(excerpt)s». A new message replaces it; “Next” keeps it.",
-                               excerpt=_excerpt(existing)))
+                               excerpt=excerpt(existing)))
             buttons.append(Button(ctx.t("Next ▶"), _p(ctx, "next", part)))
         elif part in OPTIONAL_PARTS:
             buttons.append(Button(ctx.t("Skip ▶"), _p(ctx, "next", part)))
@@ -147,10 +147,6 @@ _ASK = {"kind": ask_kind, "date": ask_date, "date_text": ask_date_text, "hours":
 def hours_text(hours: float | None) -> str:
     return "—" if not hours else format(hours, "g")
 
-
-def _excerpt(text: str, size: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= size else flat[: size - 1] + "…"
 
 
 def _files_line(ctx: Ctx, files: list[dict[str, Any]]) -> str:
@@ -370,15 +366,10 @@ def summary(ctx: Ctx, draft: dict[str, Any]) -> str:
              ctx.t("Date: %(day)s", day=ctx.day(date.fromisoformat(draft["date"]), year=True) if draft.get("date") else "—"),
              ctx.t("Hours: %(hours)s", hours=hours_text(draft.get("hours")))]
     for part, (_, title) in TEXT_PARTS.items():
-        lines.append(f"\n<b>{ctx.t(title)}</b>\n{_escape(draft.get(part) or '—')}")
+        lines.append(f"\n<b>{ctx.t(title)}</b>\n{esc(draft.get(part) or '—')}")
     lines.append("\n" + _files_line(ctx, draft.get("files", [])))
     return "\n".join(lines)
 
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
 
 
 async def review(ctx: Ctx) -> Screen:
@@ -447,7 +438,7 @@ async def submit(ctx: Ctx) -> list[Screen]:
 
 async def ask_discard(ctx: Ctx) -> Screen:
     draft = ctx.state.data.get(ctx.state.flow or "")
-    if not draft:
+    if draft is None:
         raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
     question = ctx.t("Throw this draft away?") if ctx.state.flow == new_log.name else \
         ctx.t("Stop changing this log? It stays as it was.")
@@ -457,7 +448,7 @@ async def ask_discard(ctx: Ctx) -> Screen:
 
 
 async def discard(ctx: Ctx) -> Screen:
-    if not ctx.state.data.get(ctx.state.flow or ""):
+    if ctx.state.data.get(ctx.state.flow or "") is None:
         raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
     editing = ctx.state.flow == edit_log.name
     ctx.state.finish()
@@ -466,7 +457,7 @@ async def discard(ctx: Ctx) -> Screen:
 
 async def resume_here(ctx: Ctx) -> Screen:
     draft = ctx.state.data.get(ctx.state.flow or "")
-    if not draft:
+    if draft is None:
         raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
     return await _go(ctx, ctx.state.step if ctx.state.step in _ASK else _first_missing(draft))
 
@@ -476,14 +467,22 @@ for _flow in FLOWS:
     _flow.button("resume_here", role=Role.STUDENT)(resume_here)
 
 
+def draft_of(log: Any) -> dict[str, Any]:
+    """A filed log in the shape of a draft, for the same summary and for editing."""
+    return {"log_id": log.id, "kind": log.kind, "date": log.activity_date.isoformat(), "did": log.did,
+            "learned": log.learned, "next": log.next_steps, "hours": log.hours, "session_id": log.session_id,
+            "files": [FileRef(a.kind, a.file_id, a.file_unique_id, a.file_name, a.mime_type, a.size).to_dict()
+                      for a in log.attachments]}
+
+
+def attachment_screens(log: Any) -> list[Screen]:
+    return [Screen("", attachment=FileRef(a.kind, a.file_id, a.file_unique_id, a.file_name, a.mime_type, a.size))
+            for a in log.attachments]
+
+
 async def start_editing(ctx: Ctx, log: Any) -> Screen:
     """From "My logs": load a filed log into the edit draft and show its review."""
     ensure_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
                     ctx.services.calendar.log_edit_days)
-    ctx.state.begin(edit_log.name, "review", {
-        "log_id": log.id, "kind": log.kind, "date": log.activity_date.isoformat(), "did": log.did,
-        "learned": log.learned, "next": log.next_steps, "hours": log.hours, "session_id": log.session_id,
-        "files": [FileRef(a.kind, a.file_id, a.file_unique_id, a.file_name, a.mime_type, a.size).to_dict()
-                  for a in log.attachments],
-    })
+    ctx.state.begin(edit_log.name, "review", draft_of(log))
     return await review(ctx)

@@ -76,3 +76,46 @@ async def activities(session: AsyncSession, student_ids: Sequence[int], first: d
 
 def needs_confirmation(kind: str) -> bool:
     return claims_session(ActivityKind(kind))
+
+
+async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int,
+                            ) -> tuple[Sequence[tuple[GrowthLog, str]], int]:
+    """Logs that claim a session and wait for a teacher of this school, oldest first, with student names."""
+    from storage.models import Person
+
+    kinds = [k.value for k in ActivityKind if claims_session(k)]
+    condition = (GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(kinds),
+                 Person.school_id == school_id)
+    total = (await session.execute(select(func.count()).select_from(GrowthLog)
+                                   .join(Person, Person.id == GrowthLog.student_id).where(*condition))).scalar_one()
+    rows = await session.execute(
+        select(GrowthLog, Person.name).join(Person, Person.id == GrowthLog.student_id).where(*condition)
+        .order_by(GrowthLog.submitted_at, GrowthLog.id).offset(offset).limit(limit))
+    return [(log, name) for log, name in rows], total
+
+
+async def log_at_school(session: AsyncSession, log_id: int, school_id: int) -> GrowthLog | None:
+    """A log only if its student is at this school: other schools' ids read as not found."""
+    from storage.models import Person
+
+    result = await session.execute(select(GrowthLog).join(Person, Person.id == GrowthLog.student_id)
+                                   .where(GrowthLog.id == log_id, Person.school_id == school_id))
+    return result.scalar_one_or_none()
+
+
+async def logs_of_student(session: AsyncSession, student_id: int, first: date, last: date,
+                          ) -> Sequence[GrowthLog]:
+    result = await session.execute(
+        select(GrowthLog).where(GrowthLog.student_id == student_id, GrowthLog.activity_date.between(first, last))
+        .order_by(GrowthLog.activity_date, GrowthLog.id))
+    return result.scalars().all()
+
+
+def review(log: GrowthLog, *, teacher_id: int, confirmed: bool, reason: str | None, now: datetime) -> None:
+    log.status = (LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value
+    log.reviewed_by, log.reviewed_at, log.reject_reason = teacher_id, now, reason
+
+
+async def log_by_id(session: AsyncSession, log_id: int) -> GrowthLog | None:
+    """Only for callers that check who may read it (a mentor's students, a teacher's school)."""
+    return await session.get(GrowthLog, log_id)

@@ -147,8 +147,6 @@ class TrainingSession(Base):
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
 
-    mentor: Mapped[Person] = relationship(lazy="joined")
-
 
 class SessionInvitee(Base):
     __tablename__ = "session_invitees"

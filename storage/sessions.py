@@ -57,3 +57,19 @@ async def upcoming_for_student(session: AsyncSession, student_id: int, now: date
                TrainingSession.starts_at > now)
         .order_by(TrainingSession.starts_at))
     return result.scalars().all()
+
+
+async def upcoming_for_mentor(session: AsyncSession, mentor_id: int, now: datetime,
+                              ) -> list[tuple[TrainingSession, int, int, int]]:
+    """Coming sessions with how many said yes, no, and nothing yet (one statement)."""
+    from sqlalchemy import case, func
+
+    yes = func.sum(case((SessionInvitee.attending.is_(True), 1), else_=0))
+    no = func.sum(case((SessionInvitee.attending.is_(False), 1), else_=0))
+    waiting = func.sum(case((SessionInvitee.attending.is_(None), 1), else_=0))
+    result = await session.execute(
+        select(TrainingSession, yes, no, waiting).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+        .where(TrainingSession.mentor_id == mentor_id, TrainingSession.cancelled_at.is_(None),
+               TrainingSession.starts_at > now)
+        .group_by(TrainingSession.id).order_by(TrainingSession.starts_at))
+    return [(s, int(y or 0), int(n or 0), int(w or 0)) for s, y, n, w in result.all()]

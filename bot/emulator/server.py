@@ -11,9 +11,10 @@ import mimetypes
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from aiohttp import web
 
@@ -22,8 +23,16 @@ from .html import HtmlParseError, parse_html, trim_text, utf16_len
 if TYPE_CHECKING:
     from .user import FakeUser
 
-__all__ = ["ApiError", "BotApiEmulator", "BotMessage", "CallbackAnswer", "Call", "Event",
-           "StoredFile", "UploadedFile"]
+__all__ = [
+    "ApiError",
+    "BotApiEmulator",
+    "BotMessage",
+    "Call",
+    "CallbackAnswer",
+    "Event",
+    "StoredFile",
+    "UploadedFile",
+]
 
 log = logging.getLogger(__name__)
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -241,6 +250,7 @@ class BotApiEmulator:
         self.confirmed_offset = 0
         self.confirmations: list[tuple[int, float]] = []  # (offset, monotonic time) each time it grew
         self.files: dict[str, StoredFile] = {}
+        self._paths: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.latency: dict[str | None, float] = {}
         self._chats: dict[int, _Chat] = {}
@@ -299,7 +309,7 @@ class BotApiEmulator:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> BotApiEmulator:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -447,14 +457,14 @@ class BotApiEmulator:
                 sizes.append(StoredFile(file_id, f"AQAD{n:06d}{index}", "photo", data,
                                         f"photos/file_{n}_{index}.jpg", width=w, height=h))
             for s in sizes:
-                self.files[s.file_id] = s
+                self.files[s.file_id] = self._paths[s.file_path] = s
                 self._photo_sets[s.file_id] = [x.file_id for x in sizes]
             return sizes
         mime_type = mime_type or mimetypes.guess_type(file_name or "")[0] or "application/octet-stream"
         ext = PurePosixPath(file_name or "").suffix.lower() or mimetypes.guess_extension(mime_type) or ".bin"
         stored = StoredFile(f"BQACAgUAAxk{n:06d}{secrets.token_urlsafe(12)}", f"AgAD{n:06d}", "document",
                             data, f"documents/file_{n}{ext}", file_name, mime_type)
-        self.files[stored.file_id] = stored
+        self.files[stored.file_id] = self._paths[stored.file_path] = stored
         return [stored]
 
     def _media_dict(self, stored: list[StoredFile]) -> dict[str, Any]:
@@ -506,8 +516,7 @@ class BotApiEmulator:
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _reply(ApiError(401, "Unauthorized").envelope(), 401)
-        path = request.match_info["path"]
-        stored = next((f for f in self.files.values() if f.file_path == path), None)
+        stored = self._paths.get(request.match_info["path"])
         if stored is None:
             return _reply(ApiError(404, "Not Found").envelope(), 404)
         return web.Response(body=stored.data, content_type="application/octet-stream")
@@ -539,7 +548,7 @@ class BotApiEmulator:
             result = await handler(params)
         except ApiError as error:
             return _reply(error.envelope(), error.error_code)
-        except Exception as error:  # noqa: BLE001 - keep Telegram's JSON envelope, but shout
+        except Exception as error:  # keep the JSON envelope, but log loudly: this is an emulator bug
             log.exception("emulator failed on %s(%r)", method, params.values)
             return _reply(ApiError(500, f"Internal Server Error: emulator bug: {error!r}").envelope(), 500)
         return _reply({"ok": True, "result": result}, 200)
@@ -613,7 +622,7 @@ class BotApiEmulator:
         if len(commands) > 100:
             raise ApiError.bad_request("too many commands specified")
         for c in commands:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(c.get("command", ""))):
+            if not isinstance(c, dict) or not re.fullmatch(r"[a-z0-9_]{1,32}", str(c.get("command", ""))):
                 raise ApiError.bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(c.get("description", "")).strip()) <= 256:
                 raise ApiError.bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
@@ -720,6 +729,8 @@ class BotApiEmulator:
         source = p.file(kind)
         if source is None:
             raise ApiError.bad_request(f"there is no {kind} in the request")
+        caption, entities = self._formatted(p, "caption", "caption_entities", MAX_CAPTION,
+                                            "message caption is too long")
         if isinstance(source, UploadedFile):
             stored = self._store_file(kind, source.data, source.filename,
                                       None if source.content_type == "application/octet-stream"
@@ -731,8 +742,6 @@ class BotApiEmulator:
             if known.kind != kind:
                 raise ApiError.bad_request(f"can't use file of type {known.kind.title()} as {kind.title()}")
             stored = self._file_set(known.file_id)
-        caption, entities = self._formatted(p, "caption", "caption_entities", MAX_CAPTION,
-                                            "message caption is too long")
         return self._deliver(p, kind, caption, entities, p.string("caption"), stored)
 
     def _deliver(self, p: _Params, kind: str, text: str, entities: list[dict[str, Any]], html: str | None,
@@ -876,7 +885,8 @@ def _check_markup(markup: Any) -> dict[str, Any] | None:
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise ApiError.bad_request('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
+            raise ApiError.bad_request(
+                'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
         return {"inline_keyboard": [[_check_inline_button(b) for b in row] for row in rows]}
     if "keyboard" in markup:
         rows = markup["keyboard"]
@@ -901,9 +911,11 @@ def _check_inline_button(button: Any) -> dict[str, Any]:
         raise ApiError.bad_request("can't parse inline keyboard button: Text must be non-empty")
     kinds = [k for k in _BUTTON_KINDS if k in button]
     if not kinds:
-        raise ApiError.bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+        raise ApiError.bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     if len(kinds) > 1:
-        raise ApiError.bad_request("can't parse inline keyboard button: exactly one of the optional fields must be used")
+        raise ApiError.bad_request(
+            "can't parse inline keyboard button: exactly one of the optional fields must be used")
     if "callback_data" in button:
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .html import utf16_len
 from .server import BotMessage, CallbackAnswer
@@ -135,7 +136,7 @@ class FakeUser:
                         raise LookupError(f"button {button['text']!r} is not a callback button: {button}")
                     target, data = message, callback_data if callback_data is not None else button["callback_data"]
                     break
-            if target:
+            if target is not None:
                 break
         if target is None and message_id is not None and text is None:
             target = candidates[0]

@@ -9,9 +9,18 @@ import telegram
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.filters import CommandStart
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.emulator import BotApiEmulator
@@ -35,7 +44,8 @@ async def test_aiogram_round_trip(emu: BotApiEmulator) -> None:
     try:
         me = await bot.get_me()
         assert (me.id, me.username, me.first_name, me.is_bot) == (123, "yingcai_test_bot", "英才计划助手", True)
-        markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="✅ 提交", callback_data="log:submit")]])
+        button = InlineKeyboardButton(text="✅ 提交", callback_data="log:submit")
+        markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
         sent = await bot.send_message(1001, "<b>今日</b>记录", parse_mode="HTML", reply_markup=markup)
         assert sent.text == "今日记录" and sent.entities[0].type == "bold"
         assert sent.reply_markup.inline_keyboard[0][0].callback_data == "log:submit"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import aiohttp
 import pytest
 
@@ -131,6 +133,16 @@ async def test_edit_message_text(emu: BotApiEmulator, api: Api) -> None:
     assert (alice.last.text, alice.last.edits, alice.last.buttons) == ("第二版", ["第一版"], [])
 
 
+async def test_edit_message_caption(emu: BotApiEmulator, api: Api) -> None:
+    alice = emu.user(1001)
+    await api.ok("sendDocument", "multipart", files={"document": ("a.txt", b"x")}, chat_id=1001, caption="旧")
+    result = await api.ok("editMessageCaption", chat_id=1001, message_id=1, caption="<b>新</b>", parse_mode="HTML")
+    assert (result["caption"], result["caption_entities"][0]["type"]) == ("新", "bold")
+    assert (alice.last.text, alice.last.edits) == ("新", ["旧"])
+    assert await api.error("editMessageText", chat_id=1001, message_id=1, text="x") == (
+        400, "Bad Request: there is no text in the message to edit")
+
+
 async def test_edit_errors(emu: BotApiEmulator, api: Api) -> None:
     alice = emu.user(1001)
     await alice.send_text("user message", wait=False)
@@ -208,6 +220,16 @@ async def test_blocked_user_gets_403(emu: BotApiEmulator, api: Api) -> None:
     assert len(alice.messages) == 1
 
 
+async def test_latency_injection(emu: BotApiEmulator, api: Api) -> None:
+    emu.user(1001)
+    emu.set_latency(0.2, "sendMessage")
+    started = time.monotonic()
+    await api.ok("getMe")
+    assert time.monotonic() - started < 0.15
+    await api.ok("sendMessage", chat_id=1001, text="slow")
+    assert time.monotonic() - started >= 0.2
+
+
 async def test_dropped_connection(emu: BotApiEmulator, api: Api) -> None:
     emu.user(1001)
     emu.drop_next("sendMessage")
@@ -224,8 +246,8 @@ async def test_commands_per_language(emu: BotApiEmulator, api: Api) -> None:
     assert await api.ok("getMyCommands") == zh
     assert await api.ok("getMyCommands", language_code="en") == en
     assert emu.get_commands("en") == en
-    assert await api.error("setMyCommands", commands=[{"command": "Bad-Cmd", "description": "x"}]) == (
-        400, "Bad Request: BOT_COMMAND_INVALID")
+    for bad in ([{"command": "Bad-Cmd", "description": "x"}], [1]):
+        assert await api.error("setMyCommands", commands=bad) == (400, "Bad Request: BOT_COMMAND_INVALID")
 
 
 async def test_chat_action_delete_and_harmless_methods(emu: BotApiEmulator, api: Api) -> None:

@@ -94,6 +94,7 @@ async def test_wait_confirmed(emu: BotApiEmulator, api: Api) -> None:
     await api.ok("getUpdates", offset=update_id + 1)
     await asyncio.wait_for(waiter, 1)
     assert emu.confirmed_offset == update_id + 1
+    assert [offset for offset, _ in emu.confirmations] == [update_id, update_id + 1]
 
 
 async def test_allowed_updates_filters_later_updates(emu: BotApiEmulator, api: Api) -> None:
@@ -137,6 +138,11 @@ async def test_fake_user_waits_until_the_bot_confirms_after_replying(emu: BotApi
         assert [m.text for m in alice.messages] == ["echo: ping", "echo: pong"]
     finally:
         bot.cancel()
+
+
+async def test_emulator_refuses_non_loopback_hosts() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        await BotApiEmulator().start(host="0.0.0.0")
 
 
 async def test_fake_user_timeout_reports_what_the_bot_sent(emu: BotApiEmulator, api: Api) -> None:

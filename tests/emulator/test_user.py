@@ -85,7 +85,7 @@ async def test_inbox_since_mark_includes_new_and_edited_messages(emu: BotApiEmul
 async def test_wait_for_asynchronous_notice(emu: BotApiEmulator, api: Api) -> None:
     alice = emu.user(1001)
     with pytest.raises(LookupError):
-        alice.last
+        _ = alice.last
     later = asyncio.get_running_loop().call_later(
         0.05, lambda: asyncio.ensure_future(api.ok("sendMessage", chat_id=1001, text="⏰ 提醒")))
     messages = await alice.wait_for(lambda ms: any("提醒" in m.text for m in ms), timeout=2)
@@ -93,6 +93,17 @@ async def test_wait_for_asynchronous_notice(emu: BotApiEmulator, api: Api) -> No
     later.cancel()
     with pytest.raises(TimeoutError, match="condition not met"):
         await alice.wait_for(lambda ms: len(ms) > 1, timeout=0.05)
+
+
+async def test_user_reply_to_bot_message(emu: BotApiEmulator, api: Api) -> None:
+    alice = emu.user(1001)
+    await api.ok("sendMessage", chat_id=1001, text="请回复学校名称", reply_markup={"force_reply": True})
+    await alice.send_text("北京四中", reply_to=1, wait=False)
+    message = (await api.ok("getUpdates"))[0]["message"]
+    assert message["reply_to_message"]["text"] == "请回复学校名称"
+    assert message["reply_to_message"]["from"]["is_bot"] is True
+    with pytest.raises(LookupError):
+        await alice.send_text("x", reply_to=99)
 
 
 async def test_choose_reply_keyboard_button(emu: BotApiEmulator, api: Api) -> None:

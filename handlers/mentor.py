@@ -1,0 +1,107 @@
+"""A mentor's students: sessions N/10, logs this month, last log, evaluation status; their logs page by page."""
+from __future__ import annotations
+
+from handlers.kit import Button, Ctx, Flow, Screen, esc, int_arg, rows
+from handlers.student_log import attachment_screens, draft_of, summary
+from handlers.my_logs import status_icon, status_line
+from program.calendar import Window
+from program.errors import NotFound
+from program.evaluations import EvaluationKind, EvaluationStatus
+from program.growth_log import ACTIVITY_LABELS, ActivityKind
+from program.i18n import N_
+from program.roles import Role
+from program.sessions import count_sessions
+from storage import evaluations, logs, people
+from storage.models import Person
+
+mentor = Flow("mst")
+PAGE = 5
+NOT_YOURS = N_("Student not found. You can only see your own students.")
+
+
+def current_evaluation(ctx: Ctx) -> EvaluationKind:
+    """The evaluation a mentor cares about now: the one whose window is open or comes next."""
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    for kind, window in ((EvaluationKind.INITIAL, Window.INITIAL_EVALUATION),
+                         (EvaluationKind.MIDTERM, Window.MIDTERM_EVALUATION),
+                         (EvaluationKind.ANNUAL, Window.ANNUAL_MENTOR_EVALUATION)):
+        if today <= year.window(window)[1]:
+            return kind
+    return EvaluationKind.ANNUAL
+
+
+EVALUATION_MARKS = {None: "·", EvaluationStatus.DRAFT.value: "✎", EvaluationStatus.SUBMITTED.value: "✓"}
+SHORT_KIND = {EvaluationKind.INITIAL: N_("initial"), EvaluationKind.MIDTERM: N_("mid-term"),
+              EvaluationKind.ANNUAL: N_("annual")}
+
+
+async def my_student(ctx: Ctx, student_id: str) -> Person:
+    student = await ctx.session.get(Person, int_arg(student_id))
+    if student is None or not await people.is_supervised_by(ctx.session, student.id, ctx.me.id, "mentor"):
+        raise NotFound(NOT_YOURS)
+    return student
+
+
+@mentor.command("students", role=Role.MENTOR)
+async def my_students(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.window(Window.TRAINING)
+    students = await people.students_of(ctx.session, ctx.me.id, "mentor")
+    if not students:
+        return Screen(ctx.t("No students are assigned to you yet. The program office assigns them in the roster."))
+    ids = [s.id for s in students]
+    found = await logs.activities(ctx.session, ids, start, end)
+    kind = current_evaluation(ctx)
+    evals = await evaluations.for_students(ctx.session, ids, kind, year.year)
+    lines = [ctx.t("👥 <b>My students</b> · %(year)d · evaluation: %(kind)s", year=year.year,
+                   kind=ctx.t(SHORT_KIND[kind]))]
+    for student in students:
+        activity = found[student.id]
+        last = max((a.activity_date for a in activity), default=None)
+        month = sum(1 for a in activity if (a.activity_date.year, a.activity_date.month) == (today.year, today.month))
+        status = evals.get(student.id)
+        lines.append(ctx.t("%(name)s (%(school)s, %(grade)s): sessions %(done)d/%(required)d · %(month)d logs this "
+                           "month · last %(last)s · evaluation %(mark)s",
+                           name=student.name, school=student.school.name, grade=student.grade or "—",
+                           done=count_sessions(activity), required=year.sessions_required, month=month,
+                           last=ctx.day(last) if last else "—", mark=EVALUATION_MARKS[status.status if status else None])
+                     + (ctx.t(" (left the program)") if student.exited_at else ""))
+    lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
+    return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", mentor.payload("logs", s.id, 0))
+                                                   for s in students)))
+
+
+@mentor.button("list", role=Role.MENTOR)
+async def back_to_list(ctx: Ctx) -> Screen:
+    return await my_students(ctx)
+
+
+@mentor.button("logs", role=Role.MENTOR)
+async def student_logs(ctx: Ctx, student_id: str, page: str = "0") -> Screen:
+    student = await my_student(ctx, student_id)
+    number = int_arg(page)
+    found, total = await logs.page_of_logs(ctx.session, student.id, number * PAGE, PAGE)
+    pages = max(1, (total + PAGE - 1) // PAGE)
+    text = ctx.t("📚 <b>%(name)s</b>: %(total)d growth logs, page %(page)d of %(pages)d.", name=student.name,
+                 total=total, page=number + 1, pages=pages)
+    buttons = [Button(f"{status_icon(log)} {ctx.day(log.activity_date)} {ctx.t.raw(ACTIVITY_LABELS[ActivityKind(log.kind)])}",
+                      mentor.payload("log", log.id)) for log in found]
+    nav = [Button("◀", mentor.payload("logs", student.id, number - 1)) if number > 0 else None,
+           Button("▶", mentor.payload("logs", student.id, number + 1)) if number + 1 < pages else None,
+           Button(ctx.t("« My students"), mentor.payload("list"))]
+    return Screen(text, buttons=rows(*buttons, per_row=1) + rows(*nav, per_row=3), replace=True)
+
+
+@mentor.button("log", role=Role.MENTOR)
+async def read_log(ctx: Ctx, log_id: str) -> list[Screen]:
+    log = await logs.log_by_id(ctx.session, int_arg(log_id))
+    if log is None or not await people.is_supervised_by(ctx.session, log.student_id, ctx.me.id, "mentor"):
+        raise NotFound(N_("Log not found. It may have been removed, or it is not from your students."))
+    student = await ctx.session.get(Person, log.student_id)
+    assert student is not None
+    head = f"<b>{esc(student.name)}</b>\n{status_line(ctx, log)}"
+    return [Screen(f"{head}\n{summary(ctx, draft_of(log))}",
+                   buttons=rows(Button(ctx.t("« Back to the logs"), mentor.payload("logs", student.id, 0)))),
+            *attachment_screens(log)]

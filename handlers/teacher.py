@@ -1,0 +1,204 @@
+"""A guidance teacher's work: confirm or send back the school's logged activities; see who is behind; nudge."""
+from __future__ import annotations
+
+from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
+from handlers.student_log import attachment_screens, draft_of, summary
+from program.calendar import Window
+from program.errors import InvalidInput, NotAllowed, NotFound
+from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
+from program.i18n import N_, Translator
+from program.roles import Role
+from program.sessions import count_sessions, expected_by
+from storage import logs, people
+from storage.models import GrowthLog, Person
+
+teacher = Flow("tch")
+PAGE = 5
+REASON_LIMIT = 500
+NOT_FOUND = N_("Log not found. It may have been removed, or it is not from your school.")
+
+
+def _kind(t: Translator, kind: str) -> str:
+    return t.raw(ACTIVITY_LABELS[ActivityKind(kind)])
+
+
+async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = None) -> Screen:
+    found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE)
+    lines = [note] if note else []
+    if total == 0:
+        lines.append(ctx.t("✅ Nothing to confirm. Every activity your students logged has been reviewed."))
+        return Screen("\n".join(lines), replace=replace)
+    lines.append(ctx.t("<b>To confirm</b>: %(total)d, oldest first. Only confirmed activities count toward the "
+                       "%(required)d sessions.", total=total,
+                       required=ctx.services.calendar.for_date(ctx.today()).sessions_required))
+    buttons: list[tuple[Button, ...]] = []
+    for number, (log, name) in enumerate(found, start=1):
+        files = f" · 📎{len(log.attachments)}" if log.attachments else ""
+        lines.append(f"\n<b>#{number} {esc(name)}</b> · {ctx.day(log.activity_date)} · "
+                     f"{esc(_kind(ctx.t, log.kind))} · {log.hours:g}h{files}\n{esc(excerpt(log.did, 120))}")
+        buttons.append((Button(ctx.t("✅ #%(n)d", n=number), teacher.payload("ok", log.id)),
+                        Button(ctx.t("↩️ #%(n)d", n=number), teacher.payload("no", log.id)),
+                        Button(ctx.t("🔍 #%(n)d", n=number), teacher.payload("see", log.id))))
+    ids = ".".join(str(log.id) for log, _ in found)
+    buttons.append((Button(ctx.t("✅ Confirm all %(n)d above", n=len(found)), teacher.payload("all", ids)),))
+    if total > len(found):
+        lines.append("\n" + ctx.t("%(more)d more after these.", more=total - len(found)))
+    return Screen("\n".join(lines), buttons=tuple(buttons), replace=replace)
+
+
+@teacher.command("confirm", role=Role.TEACHER)
+async def show_pending(ctx: Ctx) -> Screen:
+    return await confirm_page(ctx)
+
+
+async def _pending_log(ctx: Ctx, log_id: str) -> GrowthLog:
+    log = await logs.log_at_school(ctx.session, int_arg(log_id), ctx.me.school_id)
+    if log is None:
+        raise NotFound(NOT_FOUND)
+    if log.status != LogStatus.SUBMITTED.value:
+        raise NotAllowed(N_("This log was already reviewed."))
+    return log
+
+
+async def _confirm(ctx: Ctx, log: GrowthLog) -> None:
+    logs.review(log, teacher_id=ctx.me.id, confirmed=True, reason=None, now=ctx.now())
+    year = ctx.services.calendar.for_date(log.activity_date)
+    start, end = year.window(Window.TRAINING)
+    confirmed = count_sessions((await logs.activities(ctx.session, [log.student_id], start, end))[log.student_id])
+    day, kind, required = log.activity_date, log.kind, year.sessions_required
+
+    def render(t: Translator) -> Screen:
+        return Screen(t("✅ Your teacher confirmed your growth log of %(day)s (%(kind)s). Confirmed sessions: "
+                        "%(done)d/%(required)d.", day=day, kind=_kind(t, kind), done=confirmed, required=required))
+
+    ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)
+
+
+@teacher.button("ok", role=Role.TEACHER)
+async def confirm_one(ctx: Ctx, log_id: str) -> Screen:
+    log = await _pending_log(ctx, log_id)
+    await _confirm(ctx, log)
+    return await confirm_page(ctx, replace=True, note=ctx.t("Confirmed ✓"))
+
+
+@teacher.button("all", role=Role.TEACHER)
+async def confirm_all(ctx: Ctx, ids: str) -> Screen:
+    """Confirms the page the teacher saw; each id is checked again, others' or reviewed ones are skipped."""
+    wanted = [int_arg(part) for part in ids.split(".") if part][:PAGE]
+    if not wanted:
+        raise NotFound(NOT_FOUND)
+    done = 0
+    for log_id in wanted:
+        log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id)
+        if log is not None and log.status == LogStatus.SUBMITTED.value:
+            await _confirm(ctx, log)
+            done += 1
+    if done == 0:
+        raise NotFound(NOT_FOUND)
+    return await confirm_page(ctx, replace=True, note=ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", done))
+
+
+@teacher.button("see", role=Role.TEACHER)
+async def see_log(ctx: Ctx, log_id: str) -> list[Screen]:
+    log = await logs.log_at_school(ctx.session, int_arg(log_id), ctx.me.school_id)
+    if log is None:
+        raise NotFound(NOT_FOUND)
+    student = await ctx.session.get(Person, log.student_id)
+    title = f"<b>{esc(student.name)}</b>" if student else ""
+    buttons = rows(Button(ctx.t("✅ Confirm"), teacher.payload("ok", log.id)),
+                   Button(ctx.t("↩️ Send back"), teacher.payload("no", log.id))) \
+        if log.status == LogStatus.SUBMITTED.value else ()
+    return [Screen(f"{title}\n{summary(ctx, draft_of(log))}", buttons=buttons), *attachment_screens(log)]
+
+
+@teacher.button("no", role=Role.TEACHER)
+async def ask_reason(ctx: Ctx, log_id: str) -> Screen:
+    log = await _pending_log(ctx, log_id)
+    ctx.state.begin(teacher.name, "reason", {"log_id": log.id})
+    return await reason_prompt(ctx)
+
+
+@teacher.prompt("reason")
+async def reason_prompt(ctx: Ctx) -> Screen:
+    return Screen(ctx.t("Why are you sending it back? Write one or two sentences; the student will see them "
+                        "and can fix the log."),
+                  buttons=rows(Button(ctx.t("✖️ Cancel"), teacher.payload("keep"))))
+
+
+@teacher.text("reason")
+async def take_reason(ctx: Ctx, text: str) -> Screen:
+    reason = text.strip()
+    if not reason:
+        raise InvalidInput(N_("That message is empty. Please write a few words."))
+    if len(reason) > REASON_LIMIT:
+        raise InvalidInput(N_("Please keep the reason under %(limit)d characters (yours has %(length)d)."),
+                           limit=REASON_LIMIT, length=len(reason))
+    log = await _pending_log(ctx, str(ctx.state.draft.get("log_id", "")))
+    logs.review(log, teacher_id=ctx.me.id, confirmed=False, reason=reason, now=ctx.now())
+    ctx.state.finish()
+    day, kind, log_id = log.activity_date, log.kind, log.id
+
+    def render(t: Translator) -> Screen:
+        return Screen(t("↩️ Your teacher sent back your growth log of %(day)s (%(kind)s):\n%(reason)s\n"
+                        "Change it and it goes back for confirmation.", day=day, kind=_kind(t, kind), reason=reason),
+                      buttons=rows(Button(t("✏️ Open the log"), f"mylogs:open:{log_id}")))
+
+    ctx.notify(log.student_id, "log_rejected", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)
+    return await confirm_page(ctx, note=ctx.t("Sent back ↩️ The student has been told why."))
+
+
+@teacher.button("keep", role=Role.TEACHER)
+async def keep_pending(ctx: Ctx) -> Screen:
+    ctx.state.finish()
+    return await confirm_page(ctx, replace=True)
+
+
+# ---- my school -----------------------------------------------------------------------------------
+
+@teacher.command("school", role=Role.TEACHER)
+async def school_overview(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.window(Window.TRAINING)
+    students = [s for s in await people.students_of_school(ctx.session, ctx.me.school_id) if s.exited_at is None]
+    if not students:
+        return Screen(ctx.t("No students of your school are in the roster yet."))
+    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
+    pace = expected_by(today, start, end, year.sessions_required)
+    lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",
+                   school=ctx.me.school.name, count=len(students), pace=pace, required=year.sessions_required)]
+    nudges = []
+    for student in students:
+        activity = found[student.id]
+        confirmed = count_sessions(activity)
+        last = max((a.activity_date for a in activity), default=None)
+        since = ctx.t.plural("%(n)d day ago", "%(n)d days ago", (today - last).days) if last else ctx.t("no logs yet")
+        behind = confirmed < pace
+        lines.append(ctx.t("%(mark)s %(name)s: %(done)d/%(required)d confirmed · last log %(since)s",
+                           mark="⚠️" if behind else "•", name=student.name, done=confirmed,
+                           required=year.sessions_required, since=since))
+        if behind:
+            nudges.append(Button(ctx.t("🔔 Nudge %(name)s", name=student.name), teacher.payload("nudge", student.id)))
+    if nudges:
+        lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
+                                  required=year.sessions_required, day=ctx.day(end)))
+    return Screen("\n".join(lines), buttons=rows(*nudges))
+
+
+@teacher.button("nudge", role=Role.TEACHER)
+async def nudge(ctx: Ctx, student_id: str) -> Screen:
+    student = await ctx.session.get(Person, int_arg(student_id))
+    if student is None or student.school_id != ctx.me.school_id or Role.STUDENT.value not in {r.role for r in student.roles}:
+        raise NotFound()
+    today = ctx.today()
+    teacher_name = ctx.me.name
+
+    def render(t: Translator) -> Screen:
+        return Screen(t("👋 A friendly reminder from %(teacher)s: how is your training going? Remember to file a "
+                        "growth log after each activity; confirmed sessions count toward your 10.",
+                        teacher=teacher_name),
+                      buttons=rows(Button(t("📝 New growth log"), "log:new")))
+
+    ctx.notify(student.id, "nudge", f"nudge:{student.id}:{today.isoformat()}", render)
+    return Screen(ctx.t("🔔 %(name)s will get a friendly reminder (at most one a day, never at night).",
+                        name=student.name))
