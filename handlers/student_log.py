@@ -248,7 +248,7 @@ def _register(flow: Flow) -> None:
 
 
 async def go_to_step(ctx: Ctx, step: str) -> Screen:
-    _expect(ctx, *STEPS, "date_text", "review")
+    _expect(ctx, *STEPS, "date_text", "review", "change")
     if step not in _ASK:
         raise NotFound()
     return await ask(ctx, step)
