@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine (see README):
+#   make run    install what is needed, then run the bot (the local sandbox when BOT_TOKEN is unset)
+#   make test   install what is needed, then run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install locales bench clean chromium
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed locales
+
+# Compiles the gettext catalogs (.po → .mo); the bot also does this itself when a .mo is missing.
+locales: $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -d locales -D messages
+
+run: install
+	$(BIN)/yingcai run
+
+# Chromium for the browser test comes from Debian, never from a browser download.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) \
+	      || echo "chromium could not be installed: the browser test will be skipped"; \
+	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; \
+	fi
+
+test: install chromium
+	$(BIN)/python -m pytest -q -rs
+
+bench: install
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
