@@ -29,7 +29,8 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def print_table(rows: Sequence[Sequence[str]], out=sys.stdout) -> None:  # noqa: ANN001
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    out = sys.stdout
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         out.write("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n")
@@ -196,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("aiogram.event", "alembic", "httpx", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     t = _cli_language(args.lang)
     settings = Settings()
     command = args.command or "run"

@@ -1,0 +1,1 @@
+"""The local sandbox: the real bot against the Bot API emulator, with a web chat page and demo data."""
