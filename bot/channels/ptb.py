@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from typing import Any
 
 from telegram import (
@@ -139,7 +140,9 @@ class PtbChannel(ScreenSender):
 
     def refusal(self, error: Exception) -> Refusal | None:
         if isinstance(error, RetryAfter):
-            retry = error.retry_after
+            with warnings.catch_warnings():  # ptb 22 announces a float → timedelta change; both are read below
+                warnings.simplefilter("ignore")
+                retry = error.retry_after
             return Refusal(retry_after=retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry))
         if isinstance(error, Forbidden):
             return Refusal(blocked=True)

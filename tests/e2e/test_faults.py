@@ -1,0 +1,59 @@
+"""Telegram says no: flood control on a reply, a student who blocked the bot, a restart with notices queued."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Account, OutboxMessage
+
+
+async def schedule_for_all(mentor) -> None:
+    await mentor.send_command("schedule")
+    await mentor.send_text("明天 10:00")
+    await mentor.send_text("图书馆 201")
+    await mentor.send_text("读书会")
+    await mentor.press("全选")
+    await mentor.press("完成 ▶")
+    await mentor.press("📨 安排并通知")
+
+
+async def test_a_reply_hit_by_flood_control_is_sent_after_retry_after(world):
+    student = await world.person("王小明")
+    world.emu.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1",
+                        retry_after=1)
+    await student.send_command("progress")
+    assert "0/10" in student.last.text
+
+
+async def test_blocked_students_are_marked_unreachable_and_others_still_get_their_notice(world):
+    mentor = await world.person("李明教授")
+    wang, sun = await world.person("王小明"), await world.person("孙悦")
+    sun.block()
+    await schedule_for_all(mentor)
+    await world.deliver_outbox()
+    await wang.wait_for(lambda messages: any("读书会" in m.text for m in messages))
+    async with world.services.sessions() as session:
+        rows = {row.person_id: row.status for row in (await session.execute(select(OutboxMessage))).scalars()}
+        blocked = (await session.execute(select(Account).where(Account.external_id == 1003))).scalar_one()
+    assert sorted(rows.values()) == ["sent", "unreachable"]
+    assert blocked.unreachable_at is not None
+    await world.deliver_outbox()
+    assert sum("读书会" in m.text for m in wang.messages) == 1
+
+
+async def test_notices_wait_out_flood_control_and_survive_a_restart_without_doubles(world):
+    mentor = await world.person("李明教授")
+    wang, sun = await world.person("王小明"), await world.person("孙悦")
+    world.emu.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1,
+                        times=1)
+    await schedule_for_all(mentor)
+    await world.deliver_outbox()
+    await world.restart_bot()
+    for _ in range(3):
+        await world.deliver_outbox()
+    for student in (wang, sun):
+        await student.wait_for(lambda messages: any("读书会" in m.text for m in messages), timeout=10)
+    assert sum("读书会" in m.text for m in wang.messages) == 1
+    assert sum("读书会" in m.text for m in sun.messages) == 1
+    async with world.services.sessions() as session:
+        statuses = [row.status for row in (await session.execute(select(OutboxMessage))).scalars()]
+    assert statuses == ["sent", "sent"]
