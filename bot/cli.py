@@ -165,9 +165,11 @@ async def run_bot(settings: Settings, t: Translator) -> int:
     from bot.app import build_app, run_until_stopped
 
     if not settings.bot_token:
-        print(t("BOT_TOKEN is not set. Put the token from @BotFather in the environment or in .env "
-                "(BOT_TOKEN=123456:ABC…) and run again."), file=sys.stderr)
-        return 2
+        # No token (a fresh clone, no Telegram at hand): the same bot, in the local sandbox.
+        from bot.sandbox.runner import run_sandbox
+
+        print(t("BOT_TOKEN is not set, so the bot starts in the local sandbox."), file=sys.stderr)
+        return await run_sandbox(settings, t)
     app = await build_app(settings)
     await run_until_stopped(app)
     return 0
@@ -178,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="language of this command's messages")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (long polling)")
+    sub.add_parser("sandbox", help="try the bot locally: Telegram emulator, web chat page and demo data")
     sub.add_parser("migrate", help="apply database migrations")
     roster = sub.add_parser("roster", help="roster tools")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
@@ -204,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "run":
         return asyncio.run(run_bot(settings, t))
+    if command == "sandbox":
+        from bot.sandbox.runner import run_sandbox
+
+        return asyncio.run(run_sandbox(settings, t))
     if command == "migrate":
         return asyncio.run(migrate_only(settings))
     if command == "roster":

@@ -1,0 +1,202 @@
+"""Benchmark: updates per second of a real flow step per adapter vs a bare echo bot, and SQL per update.
+
+Run with `make bench` (or `.venv/bin/python bench/throughput.py`). The bot runs in its own process pinned
+to one core; the Bot API emulator and the simulated students run in this process on another core.
+Prints a table and writes bench/results/throughput.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, select  # noqa: E402
+
+from bot.emulator import BotApiEmulator  # noqa: E402
+from handlers.engine import Services  # noqa: E402
+from handlers.kit import Incoming  # noqa: E402
+from handlers.registry import build_engine  # noqa: E402
+from program.calendar import load_calendar  # noqa: E402
+from program.clock import SettableClock  # noqa: E402
+from program.roster import parse_roster, read_table  # noqa: E402
+from storage.db import create_engine, migrate, session_factory  # noqa: E402
+from storage.models import Account, ConversationState, GrowthLog, Person  # noqa: E402
+from storage.roster import apply_roster  # noqa: E402
+
+TOKEN = "123456:BENCH"
+RESULTS = ROOT / "bench" / "results" / "throughput.json"
+
+
+def roster(students: int) -> str:
+    lines = ["name,role,school,subject,grade,mentor,teacher", "李明教授,mentor,山西大学,物理学,,,",
+             "张丽,teacher,山西大学附属中学,,,,"]
+    lines += [f"学生{i:04d},student,山西大学附属中学,物理学,高一,李明教授,张丽" for i in range(students)]
+    return "\n".join(lines) + "\n"
+
+
+async def prepare(url: str, students: int) -> None:
+    """A roster whose students are all bound and halfway through a log, at the "what did you do" step."""
+    engine = create_engine(url)
+    await migrate(engine)
+    now = datetime.now(timezone.utc)
+    async with session_factory(engine)() as session, session.begin():
+        parsed = parse_roster(read_table(roster(students).encode(), "r.csv"))
+        await apply_roster(session, parsed.rows, now)
+        people = (await session.execute(select(Person))).unique().scalars().all()
+        for person in people:
+            user_id = 100_000 + person.id
+            session.add(Account(person_id=person.id, channel="telegram", external_id=user_id, chat_id=user_id,
+                                language_code="zh-hans", bound_at=now))
+            if person.name.startswith("学生"):
+                session.add(ConversationState(channel="telegram", external_id=user_id, flow="log", step="did",
+                                              data={"log": {"kind": "reading", "date": now.date().isoformat()}},
+                                              updated_at=now))
+    await engine.dispose()
+
+
+def pinned(cpu: int):  # noqa: ANN201
+    def pin() -> None:
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {cpu})
+    return pin
+
+
+async def run_load(kind: str, engine_name: str, students: int, per_student: int, workdir: Path) -> dict:
+    url = f"sqlite+aiosqlite:///{workdir / f'{kind}-{engine_name}.db'}"
+    async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="bench_bot") as emu:
+        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.url, "BOT_ENGINE": engine_name,
+               "DATABASE_URL": url, "YINGCAI_POLL_TIMEOUT": "2", "LOG_LEVEL": "WARNING"}
+        if kind == "flow":
+            await prepare(url, students)
+            command = [sys.executable, "-m", "bot", "run"]
+        else:
+            command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), engine_name]
+        process = await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT, preexec_fn=pinned(0),
+                                                       stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            for _ in range(300):  # bounded: wait until the bot polls
+                if emu.calls_to("getUpdates"):
+                    break
+                await asyncio.sleep(0.05)
+            users = [emu.user(user_id=100_000 + 3 + i, first_name=f"学生{i:04d}") for i in range(students)]
+            total = students * per_student
+            before = len(emu.calls_to("sendMessage"))
+            started = time.perf_counter()
+            for round_ in range(per_student):
+                for user in users:
+                    await user.send_text(f"第{round_}段：读了第{round_}章，做了笔记", wait=False)
+            deadline = started + 120
+            while len(emu.calls_to("sendMessage")) - before < total and time.perf_counter() < deadline:
+                await asyncio.sleep(0.01)
+            elapsed = time.perf_counter() - started
+            answered = len(emu.calls_to("sendMessage")) - before
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except asyncio.TimeoutError:
+                process.kill()
+    return {"kind": kind, "engine": engine_name, "updates": total, "answered": answered,
+            "seconds": round(elapsed, 3), "updates_per_second": round(answered / elapsed, 1)}
+
+
+class StatementCounter:
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.count = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: object) -> None:
+        self.count += 1
+
+
+async def statements_per_update(workdir: Path) -> dict[str, int]:
+    """SQL statements each common update costs, counted on the real engine and database."""
+    url = f"sqlite+aiosqlite:///{workdir / 'sql.db'}"
+    await prepare(url, 2)
+    engine = create_engine(url)
+    counter = StatementCounter(engine)
+    clock = SettableClock(datetime.now(timezone.utc), frozen=True)
+    services = Services(sessions=session_factory(engine), clock=clock, calendar=load_calendar())
+    bot = build_engine(services)
+    student, teacher = 100_000 + 3, 100_000 + 2
+    update_ids = iter(range(1, 10_000))
+
+    async def measure(**kwargs: object) -> int:
+        counter.count = 0
+        await bot.handle(Incoming(chat_id=kwargs["user_id"], update_id=next(update_ids), language="zh-hans",
+                                  **kwargs))  # type: ignore[arg-type]
+        return counter.count
+
+    result = {
+        "log step: student types what they did": await measure(user_id=student, text="读了第一章"),
+        "log step: student taps Next (button)": await measure(user_id=student, payload="log:next:did"),
+    }
+    await measure(user_id=student, payload="log:next:learned")
+    await measure(user_id=student, payload="log:next:next")
+    result["log step: student types hours"] = await measure(user_id=student, text="2")
+    await measure(user_id=student, payload="log:review")
+    result["submit a growth log"] = await measure(user_id=student, payload="log:submit")
+    result["/progress"] = await measure(user_id=student, command="progress")
+    async with services.sessions() as session:
+        log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
+    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}")
+    result["redelivered update (dropped)"] = await _redelivered(bot, counter)
+    await engine.dispose()
+    return result
+
+
+async def _redelivered(bot, counter) -> int:  # noqa: ANN001
+    await bot.handle(Incoming(user_id=100_003, chat_id=100_003, update_id=99_999, text="重复"))
+    counter.count = 0
+    await bot.handle(Incoming(user_id=100_003, chat_id=100_003, update_id=99_999, text="重复"))
+    return counter.count
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=10, help="messages per student")
+    args = parser.parse_args()
+    workdir = ROOT / "bench" / "results" / "tmp"
+    workdir.mkdir(parents=True, exist_ok=True)
+    for old in workdir.glob("*.db*"):
+        old.unlink()
+    if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
+        os.sched_setaffinity(0, {1})
+    runs = []
+    for engine_name in ("aiogram", "ptb"):
+        for kind in ("echo", "flow"):
+            run = await run_load(kind, engine_name, args.students, args.messages, workdir)
+            runs.append(run)
+            print(f"{engine_name:8s} {kind:5s} {run['answered']:5d}/{run['updates']} answered in {run['seconds']:7.2f}s"
+                  f" = {run['updates_per_second']:8.1f} updates/s")
+    ratios = {}
+    for engine_name in ("aiogram", "ptb"):
+        echo, flow = (next(r for r in runs if r["engine"] == engine_name and r["kind"] == k) for k in ("echo", "flow"))
+        ratios[engine_name] = round(flow["updates_per_second"] / echo["updates_per_second"], 3)
+        print(f"{engine_name}: flow step / bare echo = {ratios[engine_name]:.2f}")
+    sql = await statements_per_update(workdir)
+    for path, count in sql.items():
+        print(f"SQL statements — {path}: {count}")
+    RESULTS.write_text(json.dumps({
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
+        "machine": platform.machine(), "cpus": os.cpu_count(), "students": args.students,
+        "messages_per_student": args.messages, "database": "SQLite (file, WAL)", "runs": runs,
+        "flow_to_echo_ratio": ratios, "sql_statements_per_update": sql}, ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,280 @@
+"""Runs the sandbox in one process and event loop: the emulator, the real bot, the page; stops on Ctrl+C."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import TextIO
+
+from aiohttp import web
+from sqlalchemy.engine import make_url
+
+from bot.app import App, build_app
+from bot.emulator import BotApiEmulator, StoredFile
+from bot.sandbox import demo
+from bot.sandbox.config import BOT_ID, BOT_NAME, BOT_USERNAME, HOST, TOKEN, SandboxConfig
+from bot.sandbox.server import SandboxServer
+from bot.settings import Settings
+from program.clock import SettableClock
+from program.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 10  # the bot's long poll against the emulator; a stop interrupts it at once
+OUTBOX_INTERVAL = 1.0  # notices show up in the page within a second
+STOP_TIMEOUT = 10.0
+_IMPORTED_AT = time.monotonic()
+
+
+class SandboxError(Exception):
+    """The sandbox cannot start; the message says what to change."""
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux), else since the sandbox module was imported."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat, open("/proc/uptime", encoding="ascii") as uptime:
+            started = int(stat.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+            return max(0.0, float(uptime.read().split()[0]) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic() - _IMPORTED_AT
+
+
+def _same_database(one: str, other: str) -> bool:
+    first, second = make_url(one), make_url(other)
+    if first.get_backend_name() == second.get_backend_name() == "sqlite":
+        return bool(first.database) and os.path.abspath(first.database or "") == os.path.abspath(second.database or "")
+    return first.render_as_string(hide_password=False) == second.render_as_string(hide_password=False)
+
+
+class Sandbox:
+    """The emulator, the bot app built by `bot.app.build_app` on a SettableClock, and the page, started together."""
+
+    def __init__(self, settings: Settings | None = None, config: SandboxConfig | None = None) -> None:
+        base = settings or Settings()
+        self.config = config or SandboxConfig()
+        if _same_database(self.config.database_url, base.database_url):
+            raise SandboxError("YINGCAI_SANDBOX_DATABASE is the same as DATABASE_URL; the sandbox keeps its demo "
+                               "data apart and never uses the real database.")
+        self.base_settings = base
+        self.clock = SettableClock()
+        self.emu = BotApiEmulator(token=TOKEN, bot_id=BOT_ID, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME)
+        self.boot = uuid.uuid4().hex[:12]
+        self.settings: Settings = base
+        self.app: App | None = None
+        self.url: str | None = None
+        self.seeded = 0  # people bound on this start (0: the demo was already there)
+        self.ready_after: float | None = None  # seconds from start() to the page answering
+        self._stop = asyncio.Event()
+        self._bot_task: asyncio.Task | None = None
+        self._web: web.AppRunner | None = None
+        self._kept: set[str] = set()
+
+    @property
+    def services(self):  # noqa: ANN201
+        assert self.app is not None, "the sandbox is not started"
+        return self.app.services
+
+    @property
+    def bot_task(self) -> asyncio.Task | None:
+        return self._bot_task
+
+    async def start(self) -> str:
+        began = time.monotonic()
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+        self.ready_after = time.monotonic() - began
+        assert self.url is not None
+        return self.url
+
+    async def _start(self) -> None:
+        self._restore_clock()
+        await self.emu.start(HOST, 0)
+        demo.register_demo_photos(self.emu)
+        self._restore_files()
+        self.settings = self.base_settings.model_copy(update=dict(
+            bot_token=TOKEN, bot_username=BOT_USERNAME, telegram_api_url=self.emu.url,
+            database_url=self.config.database_url, poll_timeout=POLL_TIMEOUT, outbox_interval=OUTBOX_INTERVAL))
+        self.app = await build_app(self.settings, clock=self.clock)
+        first_start = not await demo.is_seeded(self.app.services)
+        if not first_start:
+            await demo.reconnect(self.app.services, self.emu)  # chats exist before the outbox delivers again
+        await self.app.start()
+        self._stop = asyncio.Event()
+        self._bot_task = asyncio.create_task(self.app.run(self._stop), name="sandbox-bot")
+        if first_start:
+            self.seeded = await demo.seed(self.app.services, self.emu)
+        runner = web.AppRunner(SandboxServer(self).make_app(), access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        self._web = runner
+        try:
+            await web.TCPSite(runner, HOST, self.config.port).start()
+        except OSError as error:
+            raise SandboxError(f"cannot listen on {HOST}:{self.config.port} ({error.strerror or error}); "
+                               "set YINGCAI_SANDBOX_PORT to a free port.") from None
+        port = runner.addresses[0][1]
+        self.url = f"http://{HOST}:{port}"
+
+    async def stop(self) -> None:
+        """Stops the bot first (it confirms its last updates to the emulator), then the emulator and the page."""
+        self._stop.set()
+        if self._bot_task is not None:
+            try:
+                await asyncio.wait_for(self._bot_task, STOP_TIMEOUT)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                log.warning("the bot did not stop within %ss", STOP_TIMEOUT)
+            except Exception:  # noqa: BLE001 - it already failed; stopping goes on
+                log.exception("the sandbox bot stopped with an error")
+            self._bot_task = None
+        if self.app is not None:
+            self.keep_files()
+            await self.app.close()
+            self.app = None
+        await self.emu.stop()  # also ends the page's pending long polls
+        if self._web is not None:
+            await self._web.cleanup()
+            self._web = None
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # ---- the clock --------------------------------------------------------------------------------
+
+    async def clock_changed(self) -> None:
+        """After a jump: remember it, and run the scheduler's jobs now (reminders due, the outbox)."""
+        self._save_state({"clock_offset_seconds": (self.clock.now() - datetime.now(timezone.utc)).total_seconds()})
+        if self.app is None:
+            return
+        scheduler = self.app.jobs.scheduler
+        if scheduler.running:
+            for job in scheduler.get_jobs():
+                job.modify(next_run_time=datetime.now(timezone.utc))
+        else:
+            await self.app.jobs.deliver()
+
+    def _restore_clock(self) -> None:
+        offset = self._load_state().get("clock_offset_seconds")
+        if isinstance(offset, (int, float)) and abs(offset) < 20 * 365 * 86400:
+            self.clock.set(datetime.now(timezone.utc) + timedelta(seconds=offset))
+
+    def _load_state(self) -> dict:
+        folder = self.config.state_dir
+        try:
+            return json.loads((folder / "state.json").read_text("utf-8")) if folder else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, values: dict) -> None:
+        folder = self.config.state_dir
+        if folder is None:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "state.json.tmp"
+        tmp.write_text(json.dumps({**self._load_state(), **values}), "utf-8")
+        tmp.replace(folder / "state.json")
+
+    # ---- files: the emulator forgets them on exit, the growth logs keep their ids --------------------
+
+    def keep_files(self) -> None:
+        """Writes files sent through the page (photos, documents) beside the database, for the next start."""
+        folder = self.config.state_dir
+        if folder is None:
+            return
+        new = {fid: f for fid, f in self.emu.files.items() if fid not in self._kept and fid not in demo.DEMO_PHOTO_IDS}
+        if not new:
+            return
+        (folder / "files").mkdir(parents=True, exist_ok=True)
+        index_path = folder / "files.json"
+        try:
+            index = json.loads(index_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            index = {}
+        for file_id, stored in new.items():
+            digest = hashlib.sha256(stored.data).hexdigest()
+            blob = folder / "files" / digest
+            if not blob.exists():
+                blob.write_bytes(stored.data)
+            index[file_id] = {"unique": stored.file_unique_id, "kind": stored.kind, "path": stored.file_path,
+                              "name": stored.file_name, "mime": stored.mime_type, "width": stored.width,
+                              "height": stored.height, "blob": digest}
+            self._kept.add(file_id)
+        tmp = folder / "files.json.tmp"
+        tmp.write_text(json.dumps(index, ensure_ascii=False), "utf-8")
+        tmp.replace(index_path)
+
+    def _restore_files(self) -> None:
+        folder = self.config.state_dir
+        try:
+            index = json.loads((folder / "files.json").read_text("utf-8")) if folder else {}
+        except (OSError, ValueError):
+            return
+        for file_id, info in index.items():
+            try:
+                data = (folder / "files" / str(info["blob"])).read_bytes()  # type: ignore[operator]
+            except (OSError, KeyError, TypeError):
+                continue
+            self.emu.files[file_id] = StoredFile(file_id, info.get("unique") or file_id, info.get("kind", "document"),
+                                                 data, info.get("path") or f"documents/{file_id}",
+                                                 info.get("name"), info.get("mime"), info.get("width"),
+                                                 info.get("height"))
+            self._kept.add(file_id)
+
+
+async def run_sandbox(settings: Settings, t: Translator, *, out: TextIO = sys.stdout,
+                      config: SandboxConfig | None = None) -> int:
+    """`yingcai sandbox`, and `yingcai run` without BOT_TOKEN: start, print where to look, wait for Ctrl+C."""
+    try:
+        sandbox = Sandbox(settings, config)
+        print(t("Starting the local sandbox (demo data, nothing goes to Telegram)…"), file=out, flush=True)
+        await sandbox.start()
+    except SandboxError as error:
+        print(t("The sandbox could not start: %(error)s", error=str(error)), file=sys.stderr)
+        return 2
+    ready = process_age()
+    assert sandbox.url is not None
+    lines = [
+        "",
+        t("Local sandbox of the 英才计划 assistant is running: open %(url)s in your browser.", url=sandbox.url),
+        t("It is the real bot (%(engine)s) talking to a Telegram emulator on this computer, with a demo program. "
+          "Nothing is sent to Telegram.", engine=sandbox.settings.bot_engine),
+        t("Sandbox database: %(path)s (delete it to start again with fresh demo data).",
+          path=sandbox.config.database_label),
+        t("Ready %(seconds).1f s after start (%(what)s).", seconds=ready,
+          what=t("demo program seeded") if sandbox.seeded else t("demo data from an earlier run")),
+        t("To run the real bot on Telegram, set BOT_TOKEN. Press Ctrl+C to stop."),
+        "",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        watched = {stopping} | ({sandbox.bot_task} if sandbox.bot_task else set())
+        done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+        code = 0 if stopping in done else 1
+        if code:
+            print(t("The bot stopped unexpectedly; see the log above."), file=sys.stderr)
+    finally:
+        stopping.cancel()
+        await sandbox.stop()
+    print(t("Sandbox stopped."), file=out, flush=True)
+    return code

@@ -1,0 +1,355 @@
+"""The sandbox page and its JSON API: people, chats, sending, files, the clock, and live emulator events."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.sandbox.demo import PILOT_SCHOOLS, UNIVERSITY
+from bot.sandbox.texts import page_texts
+from program.clock import local_now
+from program.i18n import format_day, normalize_language, translator
+from program.roles import ROLE_LABELS, Role
+from storage.models import Account
+
+if TYPE_CHECKING:
+    from bot.emulator import BotMessage, Event, FakeUser
+    from bot.sandbox.runner import Sandbox
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+UPLOAD_LIMIT_MB = 20  # what a Telegram bot can download, and what a growth log accepts per file
+TEXT_LIMIT = 4096
+SEND_TIMEOUT = 20.0  # seconds the bot gets to handle one action before the page is told it failed
+POLL_TIMEOUT = 20.0
+MAX_JUMP_DAYS = 3660
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+ROLE_ORDER = (Role.STUDENT, Role.TEACHER, Role.MENTOR, Role.OFFICE)
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+                (b"GIF89a", "image/gif"))
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def image_type(data: bytes) -> str | None:
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def _error(status: int, message: str) -> web.Response:
+    return _json({"error": message}, status)
+
+
+@web.middleware
+async def _guard(request: web.Request, handler):  # noqa: ANN001, ANN202
+    """Loopback only, no DNS rebinding, and no cross-site form posts: the sandbox has no login."""
+    host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") \
+        else (request.host or "").split("]")[0] + "]"
+    if host not in LOCAL_HOSTS:
+        return _error(403, "the sandbox answers only on 127.0.0.1")
+    if request.method not in ("GET", "HEAD") and request.headers.get("X-Sandbox") != "1":
+        return _error(403, "missing X-Sandbox header")
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+class SandboxServer:
+    """The aiohttp application of the page; it reads the emulator and the database, and acts as the users."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._users: dict[int, FakeUser] = {}
+
+    @property
+    def emu(self):  # noqa: ANN201
+        return self.sandbox.emu
+
+    def make_app(self) -> web.Application:
+        app = web.Application(middlewares=[_guard], client_max_size=(UPLOAD_LIMIT_MB + 1) * 1024 * 1024)
+        app.router.add_get("/", self.index)
+        app.router.add_static("/static", STATIC, show_index=False, follow_symlinks=False)
+        app.router.add_get("/api/texts", self.texts)
+        app.router.add_get("/api/state", self.state)
+        app.router.add_get("/api/people", self.people)
+        app.router.add_get("/api/chats/{user_id:\\d+}", self.chat)
+        app.router.add_post("/api/chats/{user_id:\\d+}/send", self.send)
+        app.router.add_post("/api/chats/{user_id:\\d+}/press", self.press)
+        app.router.add_post("/api/chats/{user_id:\\d+}/upload", self.upload)
+        app.router.add_get("/api/files/{file_id}", self.file)
+        app.router.add_get("/api/events", self.events)
+        app.router.add_get("/api/clock", self.get_clock)
+        app.router.add_post("/api/clock", self.set_clock)
+        return app
+
+    # ---- page -------------------------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        response = web.FileResponse(STATIC / "index.html")
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    async def texts(self, request: web.Request) -> web.Response:
+        language = normalize_language(request.query.get("lang"))
+        return _json({"lang": language, "texts": page_texts(language)})
+
+    async def state(self, request: web.Request) -> web.Response:
+        language = normalize_language(request.query.get("lang"))
+        sandbox = self.sandbox
+        return _json({"boot": sandbox.boot, "seq": self.emu.seq, "bot": {"name": self.emu.bot_user["first_name"],
+                                                                         "username": self.emu.bot_user["username"]},
+                      "engine": sandbox.settings.bot_engine, "database": sandbox.config.database_label,
+                      "upload_limit_mb": UPLOAD_LIMIT_MB, "clock": self.clock_info(language),
+                      "people": await self.list_people(language)})
+
+    async def people(self, request: web.Request) -> web.Response:
+        return _json(await self.list_people(normalize_language(request.query.get("lang"))))
+
+    async def list_people(self, language: str) -> list[dict[str, Any]]:
+        t = translator(language)
+        async with self.sandbox.services.sessions() as session:
+            accounts = (await session.execute(select(Account).where(Account.channel == "telegram"))).unique().scalars()
+            found = []
+            for account in accounts:
+                person = account.person
+                roles = sorted((Role(r.role) for r in person.roles), key=ROLE_ORDER.index)
+                details = [v for v in (person.subject, person.grade) if v]
+                separator = "、" if language == "zh_CN" else ", "
+                found.append({"id": account.external_id, "name": person.name,
+                              "role": roles[0].value if roles else "",
+                              "roles": [r.value for r in roles],
+                              "role_label": separator.join(t.raw(ROLE_LABELS[r]) for r in roles),
+                              "school": person.school.name, "detail": " · ".join(details)})
+        rank = {r.value: i for i, r in enumerate(ROLE_ORDER)}
+        schools = {name: i for i, name in enumerate((*PILOT_SCHOOLS, UNIVERSITY))}
+        found.sort(key=lambda p: (rank.get(p["role"], 9), schools.get(p["school"], 99), p["school"], p["name"]))
+        return found
+
+    # ---- chats ------------------------------------------------------------------------------------
+
+    async def _user(self, request: web.Request) -> FakeUser:
+        user_id = int(request.match_info["user_id"])
+        user = self._users.get(user_id)
+        if user is None:
+            async with self.sandbox.services.sessions() as session:
+                account = (await session.execute(select(Account).where(
+                    Account.channel == "telegram", Account.external_id == user_id))).unique().scalar_one_or_none()
+                if account is None:
+                    raise web.HTTPNotFound(text=json.dumps({"error": "no such person in the sandbox"}),
+                                           content_type="application/json")
+                user = self.emu.user(user_id, first_name=account.person.name,
+                                     language_code=account.language_code or "zh-hans")
+            self._users[user_id] = user
+        return user
+
+    async def chat(self, request: web.Request) -> web.Response:
+        user = await self._user(request)
+        seq = self.emu.seq
+        messages = [self.bot_message(m) for m in user.messages]
+        messages += [self.user_message(e) for e in list(self.emu.events)
+                     if e.kind == "update" and e.chat_id == user.id and "message" in e.data]
+        messages.sort(key=lambda m: m["id"])
+        if not messages and user.reply_keyboard is None:
+            # A chat opened for the first time since the sandbox started: like pressing START on Telegram.
+            await user.send_command("start", wait=False)
+        return _json({"id": user.id, "seq": seq, "messages": messages, "keyboard": user.reply_keyboard})
+
+    async def _act(self, action) -> web.Response:  # noqa: ANN001
+        try:
+            update_id = await action
+        except LookupError as error:
+            return _error(404, str(error))
+        except TimeoutError as error:
+            log.warning("sandbox action timed out: %s", error)
+            return _error(504, "the bot did not answer in time")
+        return _json({"ok": True, "update_id": update_id, "seq": self.emu.seq})
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json") \
+                from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
+        return body
+
+    async def send(self, request: web.Request) -> web.Response:
+        user = await self._user(request)
+        text = (await self._body(request)).get("text")
+        if not isinstance(text, str) or not text.strip():
+            return _error(400, "the message is empty")
+        if len(text) > TEXT_LIMIT:
+            return _error(400, f"a message can be at most {TEXT_LIMIT} characters")
+        return await self._act(user.send_text(text, timeout=SEND_TIMEOUT))
+
+    async def press(self, request: web.Request) -> web.Response:
+        user = await self._user(request)
+        body = await self._body(request)
+        message_id, data = body.get("message_id"), body.get("data")
+        if not isinstance(message_id, int) or not isinstance(data, str) or not data:
+            return _error(400, "message_id (a number) and data (text) are required")
+        return await self._act(user.press(callback_data=data, message_id=message_id, timeout=SEND_TIMEOUT))
+
+    async def upload(self, request: web.Request) -> web.Response:
+        user = await self._user(request)
+        try:
+            form = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, f"files can be at most {UPLOAD_LIMIT_MB} MB")
+        field = form.get("file")
+        if not isinstance(field, web.FileField):
+            return _error(400, "no file in the upload")
+        data = field.file.read(UPLOAD_LIMIT_MB * 1024 * 1024 + 1)
+        if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
+            return _error(413, f"files can be at most {UPLOAD_LIMIT_MB} MB")
+        if not data:
+            return _error(400, "the file is empty")
+        raw_caption = form.get("caption")
+        caption = (raw_caption.strip()[:1024] or None) if isinstance(raw_caption, str) else None
+        as_photo = form.get("as") == "photo" and image_type(data) is not None
+        if as_photo:
+            action = user.send_photo(data, caption, timeout=SEND_TIMEOUT)
+        else:
+            name = Path(field.filename or "file").name[:200] or "file"
+            mime = field.content_type if field.content_type and field.content_type != "application/octet-stream" \
+                else None
+            action = user.send_document(data, name, mime, caption, timeout=SEND_TIMEOUT)
+        response = await self._act(action)
+        self.sandbox.keep_files()
+        return response
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        stored = self.emu.files.get(request.match_info["file_id"])
+        if stored is None:
+            return _error(404, "no such file")
+        mime = image_type(stored.data)
+        headers = {"Cache-Control": "private, max-age=3600"}
+        if stored.kind == "photo" and mime:
+            return web.Response(body=stored.data, content_type=mime, headers=headers)
+        name = stored.file_name or Path(stored.file_path).name
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return web.Response(body=stored.data, content_type="application/octet-stream", headers=headers)
+
+    # ---- live events --------------------------------------------------------------------------------
+
+    async def events(self, request: web.Request) -> web.Response:
+        try:
+            after = int(request.query.get("after", "0"))
+            timeout = min(max(float(request.query.get("timeout", POLL_TIMEOUT)), 0.0), POLL_TIMEOUT)
+        except ValueError:
+            return _error(400, "after and timeout must be numbers")
+        emu = self.emu
+        base = {"boot": self.sandbox.boot}
+        oldest = emu.events[0].seq if emu.events else emu.seq + 1
+        if after > emu.seq or (after < oldest - 1 and emu.seq > 0):
+            return _json({**base, "reset": True, "seq": emu.seq, "events": []})
+        found = await emu.wait_event(after, timeout)
+        events = [e for e in (self.page_event(e) for e in found) if e is not None]
+        return _json({**base, "seq": found[-1].seq if found else after, "events": events})
+
+    def page_event(self, event: Event) -> dict[str, Any] | None:
+        chat_id = event.chat_id
+        if chat_id is None:
+            return None
+        base = {"seq": event.seq, "chat_id": chat_id}
+        if event.kind in ("message", "edit"):
+            message_id = event.data.get("message_id")
+            current = next((m for m in self.emu.chat_messages(chat_id) if m.message_id == message_id), None)
+            if current is None:
+                return None
+            keyboard = self.emu.user(chat_id).reply_keyboard
+            return {**base, "type": event.kind, "message": self.bot_message(current), "keyboard": keyboard}
+        if event.kind == "delete":
+            return {**base, "type": "delete", "message_id": event.data.get("message_id")}
+        if event.kind == "update" and "message" in event.data:
+            return {**base, "type": "message", "message": self.user_message(event)}
+        if event.kind == "callback_answer" and event.data.get("text"):
+            return {**base, "type": "toast", "text": event.data["text"], "alert": event.data.get("show_alert")}
+        if event.kind == "chat_action":
+            return {**base, "type": "typing"}
+        return None
+
+    def _file(self, file_id: str | None, name: str | None = None, mime: str | None = None) -> dict[str, Any] | None:
+        if not file_id:
+            return None
+        stored = self.emu.files.get(file_id)
+        return {"id": file_id, "name": name or (stored.file_name if stored else None),
+                "mime": mime or (stored.mime_type if stored else None),
+                "size": len(stored.data) if stored else None}
+
+    def bot_message(self, message: BotMessage) -> dict[str, Any]:
+        buttons = [[{"text": b["text"], "data": b.get("callback_data"), "url": b.get("url")} for b in row]
+                   for row in message.inline_keyboard]
+        return {"id": message.message_id, "seq": message.seq, "from": "bot", "kind": message.kind,
+                "text": message.text, "entities": message.entities, "buttons": buttons,
+                "file": self._file(message.file_id, message.file_name, message.mime_type),
+                "edited": message.edit_date is not None}
+
+    def user_message(self, event: Event) -> dict[str, Any]:
+        message = event.data["message"]
+        kind, file = "text", None
+        if message.get("photo"):
+            kind, file = "photo", self._file(message["photo"][-1]["file_id"])
+        elif message.get("document"):
+            doc = message["document"]
+            kind, file = "document", self._file(doc["file_id"], doc.get("file_name"), doc.get("mime_type"))
+        return {"id": message["message_id"], "seq": event.seq, "from": "user", "kind": kind,
+                "text": message.get("text") or message.get("caption") or "",
+                "entities": message.get("entities") or message.get("caption_entities") or [], "buttons": [],
+                "file": file, "edited": False}
+
+    # ---- the clock ----------------------------------------------------------------------------------
+
+    def clock_info(self, language: str) -> dict[str, Any]:
+        services = self.sandbox.services
+        now = local_now(services.clock, services.zone)
+        offset = services.clock.now() - datetime.now(timezone.utc)
+        return {"iso": now.isoformat(), "date": now.date().isoformat(), "time": now.strftime("%H:%M"),
+                "display": f"{format_day(now.date(), language, year=True)} {now:%H:%M}",
+                "offset_seconds": round(offset.total_seconds()), "zone": str(services.zone)}
+
+    async def get_clock(self, request: web.Request) -> web.Response:
+        return _json(self.clock_info(normalize_language(request.query.get("lang"))))
+
+    async def set_clock(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        services = self.sandbox.services
+        clock = self.sandbox.clock
+        try:
+            if body.get("real"):
+                clock.set(datetime.now(timezone.utc))
+            elif "days" in body:
+                days = body["days"]
+                if not isinstance(days, int) or abs(days) > MAX_JUMP_DAYS:
+                    raise ValueError(f"days must be a whole number up to {MAX_JUMP_DAYS}")
+                clock.advance(timedelta(days=days))
+            else:
+                day = date.fromisoformat(str(body.get("date", "")))
+                at = time.fromisoformat(str(body.get("time") or "09:00"))
+                if abs((day - date.today()).days) > MAX_JUMP_DAYS:
+                    raise ValueError("that date is too far away")
+                clock.set(datetime.combine(day, at.replace(tzinfo=None), services.zone))
+        except ValueError as error:
+            return _error(400, f"cannot move the clock: {error}")
+        await self.sandbox.clock_changed()
+        return _json(self.clock_info(normalize_language(request.query.get("lang") or body.get("lang"))))
+
