@@ -16,6 +16,7 @@ from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
 from program.i18n import N_, translator
 from program.quiet_hours import next_send_time
 from storage import outbox, people, plumbing
+from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,9 @@ class Engine:
                     loaded = await self._load(session, incoming)
                     if loaded is None:
                         return Reply()
-                    ctx, existed, before = loaded
+                    ctx, row, before = loaded
                     reply = _as_reply(await self._route(ctx))
-                    await self._save(session, ctx, existed, before)
+                    await self._save(session, ctx, row, before)
                     wrote = await self._flush_notices(ctx)
             except ProgramError as error:
                 return await self._refuse(incoming, error)
@@ -81,7 +82,7 @@ class Engine:
         return reply
 
     async def _load(self, session: AsyncSession, incoming: Incoming,
-                    ) -> tuple[Ctx, bool, State] | None:
+                    ) -> tuple[Ctx, ConversationState | None, State] | None:
         now = self.services.clock.now()
         if incoming.update_id is not None and not await plumbing.claim_update(
                 session, incoming.channel, incoming.update_id, now):
@@ -95,7 +96,7 @@ class Engine:
         before = state.snapshot()
         state = before.snapshot()
         ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
-        return ctx, row is not None, before
+        return ctx, row, before
 
     async def _route(self, ctx: Ctx) -> Any:
         incoming, state = ctx.incoming, ctx.state
@@ -140,11 +141,11 @@ class Engine:
         ctx.state.switch(flow.name)
         return await route.handler(ctx, *args)
 
-    async def _save(self, session: AsyncSession, ctx: Ctx, existed: bool, before: State) -> None:
+    async def _save(self, session: AsyncSession, ctx: Ctx, row: ConversationState | None, before: State) -> None:
         state = ctx.state
         if (state.flow, state.step, state.data) != (before.flow, before.step, before.data):
-            await plumbing.save_state(session, ctx.incoming.channel, ctx.incoming.user_id, state.flow,
-                                      state.step, state.data, self.services.clock.now(), existed=existed)
+            await plumbing.save_state(session, row, ctx.incoming.channel, ctx.incoming.user_id, state.flow,
+                                      state.step, state.data, self.services.clock.now())
 
     async def _flush_notices(self, ctx: Ctx) -> bool:
         if not ctx.notices:

@@ -32,16 +32,13 @@ async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
 async def load_state(session: AsyncSession, channel: str, external_id: int) -> ConversationState | None:
     return await session.get(ConversationState, (channel, external_id))
 
-async def save_state(session: AsyncSession, channel: str, external_id: int, flow: str | None,
-                     step: str | None, data: dict[str, Any], now: datetime, *, existed: bool) -> None:
+async def save_state(session: AsyncSession, row: ConversationState | None, channel: str, external_id: int,
+                     flow: str | None, step: str | None, data: dict[str, Any], now: datetime) -> None:
+    """Writes the state onto the row loaded for this update, or inserts the first one."""
     values = {"flow": flow, "step": step, "data": data, "updated_at": now}
-    if existed:
-        row = await session.get(ConversationState, (channel, external_id))
-        if row is not None:
-            for key, value in values.items():
-                setattr(row, key, value)
-            return
+    if row is not None:
+        for key, value in values.items():
+            setattr(row, key, value)
+        return
     statement = upsert(session, ConversationState).values(channel=channel, external_id=external_id, **values)
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=["channel", "external_id"], set_=values))
-
+    await session.execute(statement.on_conflict_do_update(index_elements=["channel", "external_id"], set_=values))

@@ -15,6 +15,7 @@ from bot.sandbox.demo import PILOT_SCHOOLS, UNIVERSITY
 from bot.sandbox.texts import page_texts
 from program.clock import local_now
 from program.i18n import format_day, normalize_language, translator
+from program.quiet_hours import next_send_time
 from program.roles import ROLE_LABELS, Role
 from storage.models import Account
 
@@ -323,9 +324,11 @@ class SandboxServer:
         services = self.sandbox.services
         now = local_now(services.clock, services.zone)
         offset = services.clock.now() - datetime.now(timezone.utc)
+        wake = next_send_time(now, services.zone).astimezone(services.zone)
         return {"iso": now.isoformat(), "date": now.date().isoformat(), "time": now.strftime("%H:%M"),
                 "display": f"{format_day(now.date(), language, year=True)} {now:%H:%M}",
-                "offset_seconds": round(offset.total_seconds()), "zone": str(services.zone)}
+                "offset_seconds": round(offset.total_seconds()), "zone": str(services.zone),
+                "quiet_until": wake.strftime("%H:%M") if wake != now else None}
 
     async def get_clock(self, request: web.Request) -> web.Response:
         return _json(self.clock_info(normalize_language(request.query.get("lang"))))

@@ -22,6 +22,7 @@ PAGE_TEXTS: dict[str, str] = {
     "next_day": N_("+1 day"),
     "real_time": N_("Real time"),
     "clock_moved": N_("The sandbox clock now reads %(moment)s."),
+    "quiet_hours": N_("Quiet hours: messages to other people wait until %(time)s."),
     "offline": N_("The sandbox is not answering; retrying…"),
     "failed": N_("That did not work: %(error)s"),
     "file_too_big": N_("That file is too big: at most %(limit)d MB."),

@@ -78,7 +78,7 @@ class PageApi:
         raise LookupError(f"no button {label!r} in the chat of {person['name']}")
 
     async def upload(self, person: dict[str, Any], data: bytes, name: str, *, as_: str = "photo") -> None:
-        form = aiohttp.FormData()
+        form = aiohttp.FormData(quote_fields=False)  # raw UTF-8 names, as browsers send them
         form.add_field("as", as_)
         form.add_field("file", data, filename=name, content_type="image/png" if as_ == "photo" else None)
         await self.post(f"/api/chats/{person['id']}/upload", form=form)

@@ -65,6 +65,8 @@ async def test_jumping_to_april_2_opens_the_initial_evaluation_for_mentors(sandb
     assert english["date"] == f"{year}-04-03" and "Apr" in english["display"]
     real = await page_api.post("/api/clock", {"real": True})
     assert abs(real["offset_seconds"]) < 5
+    night = await page_api.post("/api/clock", {"date": f"{year}-04-02", "time": "23:15"})
+    assert night["quiet_until"] == "07:30"  # the page says why notices wait
     await page_api.post("/api/clock", {"date": "not a date"}, status=400)
 
 
@@ -101,9 +103,12 @@ async def test_a_photo_sent_from_the_page_reaches_the_bot_and_is_filed_with_the_
 async def test_an_outbox_notice_shows_up_live_in_the_recipients_chat(sandbox, page_api: PageApi):
     people = await page_api.people()
     student, teacher = people["王子涵"], people["张丽萍"]
+    today = local_now(sandbox.clock).date()
+    await page_api.post("/api/clock", {"date": today.isoformat(), "time": "10:00"})  # outside quiet hours
+    assert (await page_api.get("/api/clock"))["quiet_until"] is None
     mark = (await page_api.get("/api/state"))["seq"]
     await page_api.say(teacher, "✅ 待确认")
-    await page_api.press(teacher, "✅ 确认全部")
+    await page_api.press(teacher, "✅ 全部确认")
     seen: list[str] = []
 
     async def notice_arrived() -> bool:
@@ -112,7 +117,7 @@ async def test_an_outbox_notice_shows_up_live_in_the_recipients_chat(sandbox, pa
         mark = body["seq"]
         seen.extend(e["message"]["text"] for e in body["events"]
                     if e["chat_id"] == student["id"] and e["type"] == "message")
-        return any("确认" in text for text in seen)
+        return any("老师确认了你" in text for text in seen)
 
     await page_api.wait_until(notice_arrived, timeout=15)  # the outbox job delivers it, not the teacher's reply
 

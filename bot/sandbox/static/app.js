@@ -472,7 +472,11 @@
   // ---- the clock --------------------------------------------------------------------------------
 
   function showClock(clock) {
+    state.clock = clock;
     $("#clock-now").textContent = clock.display;
+    const quiet = $("#clock-quiet");
+    quiet.hidden = !clock.quiet_until;
+    quiet.textContent = clock.quiet_until ? t("quiet_hours", { time: clock.quiet_until }) : "";
     $("#clock-now").dataset.date = clock.date;
     if (!$("#clock-date").value) $("#clock-date").value = clock.date;
   }
