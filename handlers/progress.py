@@ -7,6 +7,7 @@ from datetime import date
 from handlers.kit import Button, Ctx, Flow, Screen, rows
 from program.calendar import Milestone, ProgramYear, Window
 from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
+from program.i18n import Msgid, Safe
 from program.roles import Role
 from program.sessions import count_sessions
 from storage import evaluations, logs, sessions as training
@@ -77,7 +78,7 @@ async def show_progress(ctx: Ctx) -> Screen:
             state = ctx.t("done ✓")
         else:
             state = ctx.t("your mentor is writing it")
-        lines.append(f"• {ctx.t(KIND_LABELS[kind])}: {state}")
+        lines.append(ctx.t("• %(kind)s: %(state)s", kind=Msgid(KIND_LABELS[kind]), state=Safe(state)))
     coming = upcoming(ctx, facts.year, today)
     if coming:
         nxt = coming[0]

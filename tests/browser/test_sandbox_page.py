@@ -1,0 +1,135 @@
+"""The sandbox page in Debian's Chromium: each role's main screen, a student's log with a photo, the teacher sees it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import demo
+from bot.sandbox.texts import page_texts
+from program.clock import local_now
+from tests.browser.conftest import ARTIFACTS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+MAIN_SCREENS = {"student": ("王子涵", "📝 写成长日志"), "mentor": ("郭志强", "🧾 评价"),
+                "teacher": ("张丽萍", "✅ 待确认"), "office": ("周晓梅", "🌐 语言")}
+
+
+@pytest.fixture
+async def browser_page(sandbox, tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) to run the "
+                    "browser test")
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError as error:
+        pytest.skip(f"the playwright Python package is not installed ({error})")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1200, "height": 860}, locale="zh-CN", timeout=30_000)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.pages[0] if context.pages else await context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        try:
+            await page.goto(sandbox.url, wait_until="domcontentloaded")
+            await page.wait_for_selector("body[data-ready='1']")
+            yield page
+            assert not problems, f"JavaScript errors on the page: {problems}"
+        finally:
+            await context.close()
+
+
+async def open_chat(page, name: str, menu_entry: str) -> None:
+    from playwright.async_api import expect
+
+    await page.locator(f".person[data-person='{name}']").click()
+    await expect(page.locator(".person.selected")).to_have_attribute("data-person", name)
+    await expect(page.locator("#keyboard .kb-btn", has_text=menu_entry)).to_be_visible()
+
+
+async def tap(page, label: str) -> None:
+    """Taps the newest inline button with this label, as a thumb would."""
+    await page.locator("#messages .inline-btn", has_text=label).last.click()
+
+
+async def type_message(page, text: str) -> None:
+    await page.locator("#text").fill(text)
+    await page.locator("#text").press("Enter")
+
+
+@pytest.mark.browser
+async def test_a_student_files_a_log_with_a_photo_and_the_teacher_sees_it(sandbox, browser_page):
+    from playwright.async_api import expect
+
+    page = browser_page
+    last_bot = page.locator("#messages .msg.bot").last
+    for role, (name, entry) in MAIN_SCREENS.items():
+        await open_chat(page, name, entry)
+        await expect(last_bot).to_contain_text(name)  # the greeting, in the chat since the invite was used
+        await page.screenshot(path=str(ARTIFACTS / f"main-{role}.png"))
+
+    await open_chat(page, "王子涵", "📝 写成长日志")
+    await page.locator("#keyboard .kb-btn", has_text="📝 写成长日志").click()
+    await expect(last_bot).to_contain_text("这次是什么活动")
+    await tap(page, "导师见面")
+    await expect(last_bot).to_contain_text("哪一天")
+    await tap(page, "昨天")
+    await type_message(page, "和郭老师讨论了单摆实验的误差来源 <系统误差> & 偶然误差")
+    await expect(last_bot).to_contain_text("已记下")
+    await tap(page, "下一步 ▶")
+    await type_message(page, "学会了用多次测量取平均减小偶然误差")
+    await expect(last_bot).to_contain_text("已记下")
+    await tap(page, "下一步 ▶")
+    await tap(page, "跳过 ▶")
+    await tap(page, "2 小时")
+    await expect(last_bot).to_contain_text("有照片或文件吗")
+    await page.set_input_files("#photo-input", files=[{"name": "单摆实验.png", "mimeType": "image/png",
+                                                         "buffer": demo.demo_photo(0)}])
+    await expect(page.locator("#messages .msg.user img.photo").last).to_be_visible()
+    await expect(last_bot).to_contain_text("1 张照片")
+    await tap(page, "完成，去核对 ▶")
+    await expect(last_bot).to_contain_text("请核对你的成长日志")
+    await expect(last_bot).to_contain_text("<系统误差> & 偶然误差")  # the student's text, shown as typed
+    await page.screenshot(path=str(ARTIFACTS / "student-review.png"))
+    await tap(page, "✅ 提交")
+    await expect(page.locator("#messages .msg.bot", has_text="成长日志已提交")).to_have_count(1)
+    await expect(page.locator("#messages .msg.bot", has_text="请核对你的成长日志")).to_have_count(0)  # edited in place
+
+    await open_chat(page, "张丽萍", "✅ 待确认")
+    await page.locator("#keyboard .kb-btn", has_text="✅ 待确认").click()
+    pending = page.locator("#messages .msg.bot", has_text="单摆实验的误差来源").last
+    await expect(pending).to_contain_text("王子涵")
+    await expect(pending).to_contain_text("📎1")
+    await page.screenshot(path=str(ARTIFACTS / "teacher-pending.png"))
+    number = len(await pending.locator(".inline-btn", has_text="🔍").all())
+    await pending.locator(".inline-btn", has_text=f"🔍 #{number}").click()
+    await expect(page.locator("#messages .msg.bot img.photo").last).to_be_visible()
+    await expect(page.locator("#messages .msg.bot", has_text="学会了用多次测量取平均").last).to_be_visible()
+    await page.screenshot(path=str(ARTIFACTS / "teacher-opens-the-log.png"))
+
+
+@pytest.mark.browser
+async def test_the_clock_and_the_language_switch(sandbox, browser_page):
+    from playwright.async_api import expect
+
+    page = browser_page
+    year = local_now(sandbox.clock).year
+    await expect(page.locator("h1")).to_have_text(page_texts("zh_CN")["title"])  # Chinese by default
+    await page.locator("#clock-date").fill(f"{year}-04-02")
+    await page.locator("#clock-jump").click()
+    await expect(page.locator("#clock-now")).to_contain_text(f"{year}年4月2日")
+    await open_chat(page, "郭志强", "⏰ 截止日期")
+    await page.locator("#keyboard .kb-btn", has_text="⏰ 截止日期").click()
+    await expect(page.locator("#messages .msg.bot").last).to_contain_text("初期评价（开放中）")
+    await page.screenshot(path=str(ARTIFACTS / "mentor-april-2.png"))
+    await page.locator("[data-lang='en']").click()
+    await expect(page.locator("#clock-jump")).to_have_text("Jump")
+    await expect(page.locator("#clock-now")).to_contain_text("Apr")
+    await expect(page.locator(".person[data-person='郭志强'] .label")).to_contain_text("mentor")
+    await page.screenshot(path=str(ARTIFACTS / "page-in-english.png"))
