@@ -83,10 +83,13 @@ async def test_a_student_files_a_log_with_a_photo_and_the_teacher_sees_it(sandbo
     await type_message(page, "和郭老师讨论了单摆实验的误差来源 <系统误差> & 偶然误差")
     await expect(last_bot).to_contain_text("已记下")
     await tap(page, "下一步 ▶")
+    await expect(last_bot).to_contain_text("有什么收获")
     await type_message(page, "学会了用多次测量取平均减小偶然误差")
     await expect(last_bot).to_contain_text("已记下")
     await tap(page, "下一步 ▶")
+    await expect(last_bot).to_contain_text("下一步打算做什么")
     await tap(page, "跳过 ▶")
+    await expect(last_bot).to_contain_text("多少小时")
     await tap(page, "2 小时")
     await expect(last_bot).to_contain_text("有照片或文件吗")
     await page.set_input_files("#photo-input", files=[{"name": "单摆实验.png", "mimeType": "image/png",

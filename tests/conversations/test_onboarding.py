@@ -68,3 +68,13 @@ async def test_language_switch_changes_the_menu(engine, services):
     assert "📝 New growth log" in [label for row in student.screens[-1].menu for label in row]
     await student.send("📈 My progress")
     assert "Confirmed sessions: 0/10" in student.last
+
+
+async def test_a_redelivered_update_is_dropped(engine, services):
+    from handlers.kit import Incoming
+
+    student = await joined(engine, services, "王小明", 1001)
+    first = await engine.handle(Incoming(user_id=1001, chat_id=1001, update_id=777_001, command="progress"))
+    again = await engine.handle(Incoming(user_id=1001, chat_id=1001, update_id=777_001, command="progress"))
+    assert "0/10" in first.screens[0].text and again.screens == []
+    assert student.user_id == 1001
