@@ -155,6 +155,44 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
         await engine.dispose()
 
 
+async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind: str, until: str) -> int:
+    """The office reopens an evaluation window for one mentor, from today until a date."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from program.clock import local_today
+    from program.evaluations import KIND_WINDOWS, EvaluationKind
+    from storage import evaluations
+    from storage.models import Person, PersonRole
+
+    try:
+        closes = date.fromisoformat(until)
+        which = EvaluationKind(kind)
+    except ValueError:
+        print(t("Use --kind initial|midterm|annual and --until YYYY-MM-DD."), file=sys.stderr)
+        return 2
+    today = local_today(SystemClock(), settings.zone)
+    if closes < today:
+        print(t("The new closing date %(day)s has already passed.", day=closes), file=sys.stderr)
+        return 2
+    engine, sessions = await _database(settings)
+    try:
+        async with sessions() as session, session.begin():
+            found = (await session.execute(
+                select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+                .where(Person.name == mentor, PersonRole.role == Role.MENTOR.value))).unique().scalars().all()
+            if len(found) != 1:
+                print(t("No single mentor called “%(name)s” is in the roster.", name=mentor), file=sys.stderr)
+                return 2
+            await evaluations.reopen(session, mentor_id=found[0].id, window=KIND_WINDOWS[which].value,
+                                     year=closes.year, opens=today, closes=closes, now=SystemClock().now())
+        print(t("Reopened for %(name)s until %(day)s.", name=mentor, day=closes))
+        return 0
+    finally:
+        await engine.dispose()
+
+
 async def migrate_only(settings: Settings) -> int:
     engine, _ = await _database(settings)
     await engine.dispose()
@@ -193,6 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_argument("--reissue", metavar="NAME", help="issue a new code for NAME (the old one stops working)")
     inv.add_argument("--revoke", metavar="NAME", help="withdraw NAME's unused invite")
     inv.add_argument("--school", help="which school, when names repeat")
+    reopen = sub.add_parser("reopen", help="reopen an evaluation window for one mentor")
+    reopen.add_argument("--mentor", required=True)
+    reopen.add_argument("--kind", required=True, choices=["initial", "midterm", "annual"])
+    reopen.add_argument("--until", required=True, metavar="YYYY-MM-DD")
     return parser
 
 
@@ -218,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "invites":
         return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
                                         revoke=args.revoke, school=args.school))
+    if command == "reopen":
+        return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until))
     return 2
 
 

@@ -115,3 +115,16 @@ def test_invites_need_the_bot_username(env, monkeypatch, capsys):
     monkeypatch.delenv("BOT_USERNAME")
     assert main(["invites"]) == 2
     assert "BOT_USERNAME" in capsys.readouterr().err
+
+
+def test_the_office_reopens_a_window_for_one_mentor(env, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
+    main(["roster", "import", str(roster)])
+    assert main(["reopen", "--mentor", "李明教授", "--kind", "initial", "--until", "2099-04-20"]) == 0
+    assert "李明教授" in capsys.readouterr().out
+    assert main(["reopen", "--mentor", "张丽", "--kind", "initial", "--until", "2099-04-20"]) == 2
+    assert main(["reopen", "--mentor", "李明教授", "--kind", "initial", "--until", "2001-04-20"]) == 2
+
+    from storage.models import WindowOverride
+    assert count(env, WindowOverride) == 1

@@ -1,10 +1,11 @@
 """Mentors schedule sessions and evaluate; teachers confirm or send back; nobody reaches what is not theirs."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from storage import evaluations
 from storage.models import Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, SessionInvitee
 from tests.conftest import at
 from tests.helpers import joined
@@ -167,6 +168,17 @@ async def test_initial_evaluation_in_april_is_saved_edited_and_closed(engine, se
     assert evaluation.status == "submitted" and evaluation.answers["topic"] == "石墨烯中的电子输运"
     assert [h.action for h in history].count("submit") == 1
     assert ("topic", "二维材料中的电子输运", "石墨烯中的电子输运") in [(h.field, h.old_value, h.new_value) for h in history]
+
+    # The office reopens the window for this mentor only: the change goes through again.
+    async with services.sessions() as session, session.begin():
+        mentor_id = (await session.execute(select(Person.id).where(Person.name == "李明教授"))).scalar_one()
+        await evaluations.reopen(session, mentor_id=mentor_id, window="initial_evaluation", year=2026,
+                                 opens=date(2026, 4, 11), closes=date(2026, 4, 15), now=clock.now())
+    await mentor.press(payload="ev:change")
+    await mentor.press("评价意见")
+    await mentor.send("基础扎实，动手能力强。")
+    async with services.sessions() as session:
+        assert (await session.execute(select(Evaluation.answers))).scalar_one()["comments"] == "基础扎实，动手能力强。"
 
 
 async def test_midterm_fail_means_leaving_the_program(engine, services, clock):
