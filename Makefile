@@ -22,11 +22,14 @@ locales: $(BIN)/.installed
 run: install
 	$(BIN)/yingcai run
 
-# Chromium for the browser test comes from Debian, never from a browser download.
+# Chromium for the browser test comes from Debian, never from a browser download (fonts: CJK and emoji
+# so the screenshots show the Chinese text).
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) \
+	    (apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1)) \
 	      || echo "chromium could not be installed: the browser test will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; \
 	fi

@@ -85,7 +85,7 @@ class Engine:
                     ) -> tuple[Ctx, ConversationState | None, State] | None:
         now = self.services.clock.now()
         if incoming.update_id is not None and not await plumbing.claim_update(
-                session, incoming.channel, incoming.update_id, now):
+                session, incoming.update_scope, incoming.update_id, now):
             log.info("dropping redelivered update %s", incoming.update_id)
             return None
         account = await people.account_of(session, incoming.channel, incoming.user_id)

@@ -55,6 +55,7 @@ class Incoming:
     message_id: int | None = None  # the message whose button was pressed
     update_id: int | None = None
     channel: str = "telegram"
+    update_scope: str = "telegram"  # where update ids are unique: one bot (ids restart with a new bot)
     first_name: str | None = None
 
 

@@ -130,7 +130,7 @@ class ProcessedUpdate(Base):
     """Update ids already handled, so a redelivered update is dropped."""
 
     __tablename__ = "processed_updates"
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)  # "telegram:<bot id>": ids are per bot
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(index=True)
 

@@ -15,11 +15,11 @@ def upsert(session: AsyncSession, model: Any):  # noqa: ANN201 - a dialect Inser
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
-async def claim_update(session: AsyncSession, channel: str, update_id: int, now: datetime) -> bool:
+async def claim_update(session: AsyncSession, scope: str, update_id: int, now: datetime) -> bool:
     """Records an update id; False when it was handled before (a redelivery to drop)."""
     statement = (
         upsert(session, ProcessedUpdate)
-        .values(channel=channel, update_id=update_id, processed_at=now)
+        .values(scope=scope, update_id=update_id, processed_at=now)
         .on_conflict_do_nothing()
     )
     result = await session.execute(statement)

@@ -64,6 +64,7 @@ class AiogramChannel(ScreenSender):
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
         self.engine = engine
+        self.update_scope = f"telegram:{token.split(':', 1)[0]}"  # the bot id is the token's first part
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)),
                        default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                                     link_preview=LinkPreviewOptions(is_disabled=True)))
@@ -106,7 +107,7 @@ class AiogramChannel(ScreenSender):
             first_name=message.from_user.first_name,
             text=None if command else (message.text if message.text is not None else message.caption),
             command=command[0] if command else None, argument=command[1] if command else None,
-            files=_files(message), update_id=event_update.update_id)
+            files=_files(message), update_id=event_update.update_id, update_scope=self.update_scope)
         await self.show(message.chat.id, await self.engine.handle(incoming))
 
     async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
@@ -114,7 +115,7 @@ class AiogramChannel(ScreenSender):
         message_id = query.message.message_id if query.message else None
         incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
                             first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
-                            update_id=event_update.update_id)
+                            update_id=event_update.update_id, update_scope=self.update_scope)
         reply = await self.engine.handle(incoming)
         try:
             await query.answer(text=reply.toast)

@@ -57,6 +57,7 @@ class PtbChannel(ScreenSender):
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
         self.engine = engine
+        self.update_scope = f"telegram:{token.split(':', 1)[0]}"  # the bot id is the token's first part
         self.app: Application = (
             ApplicationBuilder().token(token)
             .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
@@ -105,7 +106,7 @@ class PtbChannel(ScreenSender):
             user_id=user.id, chat_id=message.chat.id, language=user.language_code, first_name=user.first_name,
             text=None if command else (message.text if message.text is not None else message.caption),
             command=command[0] if command else None, argument=command[1] if command else None,
-            files=_files(message), update_id=update.update_id)
+            files=_files(message), update_id=update.update_id, update_scope=self.update_scope)
         await self.show(message.chat.id, await self.engine.handle(incoming))
 
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,7 +117,7 @@ class PtbChannel(ScreenSender):
         message_id = message.message_id if message else None
         incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
                             first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
-                            update_id=update.update_id)
+                            update_id=update.update_id, update_scope=self.update_scope)
         reply = await self.engine.handle(incoming)
         try:
             await query.answer(text=reply.toast)

@@ -116,8 +116,8 @@ class ScreenSender:
                         return
                     if refusal.retry_after is None or attempt + 1 == MAX_REPLY_ATTEMPTS \
                             or refusal.retry_after > MAX_REPLY_WAIT:
-                        log.warning("reply to chat %s dropped: %s", chat_id, error)
-                        return
+                        log.warning("a screen for chat %s was refused (%s); showing the rest", chat_id, error)
+                        break
                     await asyncio.sleep(refusal.retry_after)
 
     async def _edit(self, chat_id: int, message_id: int, screen: Screen) -> bool:

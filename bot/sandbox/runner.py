@@ -10,8 +10,8 @@ import signal
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import TextIO
+from datetime import UTC, datetime, timedelta
+from typing import Self, TextIO
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
@@ -19,7 +19,14 @@ from sqlalchemy.engine import make_url
 from bot.app import App, build_app
 from bot.emulator import BotApiEmulator, StoredFile
 from bot.sandbox import demo
-from bot.sandbox.config import BOT_ID, BOT_NAME, BOT_USERNAME, HOST, TOKEN, SandboxConfig
+from bot.sandbox.config import (
+    BOT_ID,
+    BOT_NAME,
+    BOT_USERNAME,
+    HOST,
+    TOKEN,
+    SandboxConfig,
+)
 from bot.sandbox.server import SandboxServer
 from bot.settings import Settings
 from program.clock import SettableClock
@@ -78,7 +85,7 @@ class Sandbox:
         self._kept: set[str] = set()
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         assert self.app is not None, "the sandbox is not started"
         return self.app.services
 
@@ -102,9 +109,10 @@ class Sandbox:
         await self.emu.start(HOST, 0)
         demo.register_demo_photos(self.emu)
         self._restore_files()
-        self.settings = self.base_settings.model_copy(update=dict(
-            bot_token=TOKEN, bot_username=BOT_USERNAME, telegram_api_url=self.emu.url,
-            database_url=self.config.database_url, poll_timeout=POLL_TIMEOUT, outbox_interval=OUTBOX_INTERVAL))
+        self.settings = self.base_settings.model_copy(update={
+            "bot_token": TOKEN, "bot_username": BOT_USERNAME, "telegram_api_url": self.emu.url,
+            "database_url": self.config.database_url, "poll_timeout": POLL_TIMEOUT,
+            "outbox_interval": OUTBOX_INTERVAL})
         self.app = await build_app(self.settings, clock=self.clock)
         first_start = not await demo.is_seeded(self.app.services)
         if not first_start:
@@ -131,9 +139,9 @@ class Sandbox:
         if self._bot_task is not None:
             try:
                 await asyncio.wait_for(self._bot_task, STOP_TIMEOUT)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 log.warning("the bot did not stop within %ss", STOP_TIMEOUT)
-            except Exception:  # noqa: BLE001 - it already failed; stopping goes on
+            except Exception:
                 log.exception("the sandbox bot stopped with an error")
             self._bot_task = None
         if self.app is not None:
@@ -145,7 +153,7 @@ class Sandbox:
             await self._web.cleanup()
             self._web = None
 
-    async def __aenter__(self) -> Sandbox:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -156,20 +164,20 @@ class Sandbox:
 
     async def clock_changed(self) -> None:
         """After a jump: remember it, and run the scheduler's jobs now (reminders due, the outbox)."""
-        self._save_state({"clock_offset_seconds": (self.clock.now() - datetime.now(timezone.utc)).total_seconds()})
+        self._save_state({"clock_offset_seconds": (self.clock.now() - datetime.now(UTC)).total_seconds()})
         if self.app is None:
             return
         scheduler = self.app.jobs.scheduler
         if scheduler.running:
             for job in scheduler.get_jobs():
-                job.modify(next_run_time=datetime.now(timezone.utc))
+                job.modify(next_run_time=datetime.now(UTC))
         else:
             await self.app.jobs.deliver()
 
     def _restore_clock(self) -> None:
         offset = self._load_state().get("clock_offset_seconds")
         if isinstance(offset, (int, float)) and abs(offset) < 20 * 365 * 86400:
-            self.clock.set(datetime.now(timezone.utc) + timedelta(seconds=offset))
+            self.clock.set(datetime.now(UTC) + timedelta(seconds=offset))
 
     def _load_state(self) -> dict:
         folder = self.config.state_dir
@@ -237,6 +245,7 @@ class Sandbox:
 async def run_sandbox(settings: Settings, t: Translator, *, out: TextIO = sys.stdout,
                       config: SandboxConfig | None = None) -> int:
     """`yingcai sandbox`, and `yingcai run` without BOT_TOKEN: start, print where to look, wait for Ctrl+C."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job bookkeeping would bury the address
     try:
         sandbox = Sandbox(settings, config)
         print(t("Starting the local sandbox (demo data, nothing goes to Telegram)…"), file=out, flush=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -57,7 +57,7 @@ def _error(status: int, message: str) -> web.Response:
 
 
 @web.middleware
-async def _guard(request: web.Request, handler):  # noqa: ANN001, ANN202
+async def _guard(request: web.Request, handler):
     """Loopback only, no DNS rebinding, and no cross-site form posts: the sandbox has no login."""
     host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") \
         else (request.host or "").split("]")[0] + "]"
@@ -80,7 +80,7 @@ class SandboxServer:
         self._users: dict[int, FakeUser] = {}
 
     @property
-    def emu(self):  # noqa: ANN201
+    def emu(self):
         return self.sandbox.emu
 
     def make_app(self) -> web.Application:
@@ -168,12 +168,12 @@ class SandboxServer:
         messages += [self.user_message(e) for e in list(self.emu.events)
                      if e.kind == "update" and e.chat_id == user.id and "message" in e.data]
         messages.sort(key=lambda m: m["id"])
-        if not messages and user.reply_keyboard is None:
+        if user.reply_keyboard is None and not any(m["from"] == "user" for m in messages):
             # A chat opened for the first time since the sandbox started: like pressing START on Telegram.
             await user.send_command("start", wait=False)
         return _json({"id": user.id, "seq": seq, "messages": messages, "keyboard": user.reply_keyboard})
 
-    async def _act(self, action) -> web.Response:  # noqa: ANN001
+    async def _act(self, action) -> web.Response:
         try:
             update_id = await action
         except LookupError as error:
@@ -323,7 +323,7 @@ class SandboxServer:
     def clock_info(self, language: str) -> dict[str, Any]:
         services = self.sandbox.services
         now = local_now(services.clock, services.zone)
-        offset = services.clock.now() - datetime.now(timezone.utc)
+        offset = services.clock.now() - datetime.now(UTC)
         wake = next_send_time(now, services.zone).astimezone(services.zone)
         return {"iso": now.isoformat(), "date": now.date().isoformat(), "time": now.strftime("%H:%M"),
                 "display": f"{format_day(now.date(), language, year=True)} {now:%H:%M}",
@@ -339,7 +339,7 @@ class SandboxServer:
         clock = self.sandbox.clock
         try:
             if body.get("real"):
-                clock.set(datetime.now(timezone.utc))
+                clock.set(datetime.now(UTC))
             elif "days" in body:
                 days = body["days"]
                 if not isinstance(days, int) or abs(days) > MAX_JUMP_DAYS:

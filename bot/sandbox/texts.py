@@ -9,8 +9,8 @@ PAGE_TEXTS: dict[str, str] = {
     "people": N_("Who are you?"),
     "choose_person": N_("Choose a person on the left to open their chat with the bot."),
     "you_are": N_("You are %(name)s"),
-    "message_placeholder": N_("Message"),
-    "send": N_("Send"),
+    "message_placeholder": N_("Write a message…"),
+    "send": N_("Send the message"),
     "send_photo": N_("Send a photo"),
     "send_file": N_("Send a file"),
     "sending": N_("Sending…"),
@@ -26,7 +26,6 @@ PAGE_TEXTS: dict[str, str] = {
     "offline": N_("The sandbox is not answering; retrying…"),
     "failed": N_("That did not work: %(error)s"),
     "file_too_big": N_("That file is too big: at most %(limit)d MB."),
-    "language": N_("Language"),
     "bot": N_("bot"),
     "typing": N_("typing…"),
 }

@@ -22,7 +22,7 @@ from bot.sandbox.server import STATIC
 from bot.sandbox.texts import PAGE_TEXTS
 from bot.settings import Settings
 from program.clock import local_now
-from storage.models import Account, GrowthLog, Person
+from storage.models import Account, GrowthLog
 from tests.browser.conftest import PageApi, sandbox_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,9 +229,8 @@ async def test_yingcai_run_without_a_token_starts_the_sandbox_and_stops_on_ctrl_
             line = await asyncio.wait_for(process.stdout.readline(), deadline - time.monotonic())
             output += line.decode()
         assert str(database) in output  # where the demo data lives, so nobody mistakes it for the real one
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/api/state") as response:
-                assert len((await response.json())["people"]) == 16
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/api/state") as response:
+            assert len((await response.json())["people"]) == 16
         process.send_signal(signal.SIGINT)
         assert await asyncio.wait_for(process.wait(), 15) == 0
     finally:

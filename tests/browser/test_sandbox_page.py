@@ -20,18 +20,26 @@ MAIN_SCREENS = {"student": ("王子涵", "📝 写成长日志"), "mentor": ("�
 
 
 @pytest.fixture
-async def browser_page(sandbox, tmp_path: Path):
+def chromium() -> Path:
+    """Debian's Chromium, or a skip that says why (checked before the sandbox starts)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) to run the "
                     "browser test")
     try:
-        from playwright.async_api import async_playwright
+        import playwright.async_api  # noqa: F401
     except ImportError as error:
         pytest.skip(f"the playwright Python package is not installed ({error})")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser_page(chromium: Path, sandbox, tmp_path: Path):
+    from playwright.async_api import async_playwright
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            str(tmp_path / "chromium-profile"), executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1200, "height": 860}, locale="zh-CN", timeout=30_000)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.pages[0] if context.pages else await context.new_page()
@@ -65,7 +73,7 @@ async def type_message(page, text: str) -> None:
 
 
 @pytest.mark.browser
-async def test_a_student_files_a_log_with_a_photo_and_the_teacher_sees_it(sandbox, browser_page):
+async def test_a_student_files_a_log_with_a_photo_and_the_teacher_sees_it(browser_page):
     from playwright.async_api import expect
 
     page = browser_page
@@ -119,7 +127,7 @@ async def test_a_student_files_a_log_with_a_photo_and_the_teacher_sees_it(sandbo
 
 
 @pytest.mark.browser
-async def test_the_clock_and_the_language_switch(sandbox, browser_page):
+async def test_the_clock_and_the_language_switch(chromium, sandbox, browser_page):
     from playwright.async_api import expect
 
     page = browser_page

@@ -14,6 +14,8 @@
     keyboard: null,
     unread: {},
     recent: [],  // the last events, replayed over a freshly loaded chat so none falls between the two
+    followUntil: 0,  // until then, the chat scrolls to each new message (the bot answering an action)
+    clock: null,
     uploadLimitMb: 20,
   };
   const ROLE_COLORS = { student: "#3b82f6", teacher: "#16a34a", mentor: "#d97706", office: "#7c3aed" };
@@ -234,7 +236,7 @@
       img.className = "photo";
       img.alt = "";
       img.src = link.href;
-      img.addEventListener("load", () => scrollDown(false));
+      img.addEventListener("load", () => { if (Date.now() < state.followUntil) scrollDown(true); });
       link.appendChild(img);
       bubble.appendChild(link);
     } else if (message.kind === "document" && message.file) {
@@ -295,6 +297,7 @@
     }
     el.addEventListener("click", async () => {
       el.disabled = true;
+      followAnswers();
       try {
         await api(`/api/chats/${state.selected}/press`, {
           method: "POST", json: { message_id: message.id, data: button.data },
@@ -343,9 +346,21 @@
     }
   }
 
-  function scrollDown(force) {
+  function nearBottom() {
     const box = $("#messages");
-    if (force || box.scrollHeight - box.scrollTop - box.clientHeight < 160) box.scrollTop = box.scrollHeight;
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  }
+
+  function scrollDown(force) {
+    if (force || nearBottom()) {
+      const box = $("#messages");
+      box.scrollTop = box.scrollHeight;
+    }
+  }
+
+  // After the person acts, the bot's answers are followed even when they are long.
+  function followAnswers() {
+    state.followUntil = Date.now() + 4000;
   }
 
   function setKeyboard(rows) {
@@ -389,6 +404,7 @@
 
   async function sendText(text) {
     if (!state.selected || !text.trim()) return;
+    followAnswers();
     try {
       await api(`/api/chats/${state.selected}/send`, { method: "POST", json: { text } });
     } catch (error) {
@@ -408,6 +424,7 @@
     if (caption) form.append("caption", caption);
     form.append("file", file, file.name);
     $("#text").value = "";
+    followAnswers();
     toast(t("sending"));
     try {
       await api(`/api/chats/${state.selected}/upload`, { method: "POST", form, timeoutMs: 60000 });
@@ -428,10 +445,11 @@
       return;
     }
     if (event.type === "message" || event.type === "edit") {
+      const follow = nearBottom() || Date.now() < state.followUntil || event.message.from === "user";
       upsertMessage(event.message);
       if (event.keyboard !== undefined && event.message.from === "bot") setKeyboard(event.keyboard);
       showEmpty();
-      scrollDown(event.message.from === "user");
+      if (follow) scrollDown(true);
     } else if (event.type === "delete") {
       const el = $("#messages").querySelector(`.msg[data-id="${event.message_id}"]`);
       if (el) el.remove();

@@ -28,10 +28,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('channel', 'external_id', name=op.f('pk_conversation_states'))
     )
     op.create_table('processed_updates',
-    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('scope', sa.String(length=64), nullable=False),
     sa.Column('update_id', sa.BigInteger(), nullable=False),
     sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('channel', 'update_id', name=op.f('pk_processed_updates'))
+    sa.PrimaryKeyConstraint('scope', 'update_id', name=op.f('pk_processed_updates'))
     )
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processed_updates_processed_at'), ['processed_at'], unique=False)
