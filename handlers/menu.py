@@ -30,6 +30,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(N_("🧾 Evaluations"), "evaluate", _M, N_("/evaluate: initial, mid-term and annual evaluations")),
     MenuEntry(N_("✅ To confirm"), "confirm", _T, N_("/confirm: confirm or reject your students' activities")),
     MenuEntry(N_("🏫 My school"), "school", _T, N_("/school: your school's students and who is behind")),
+    MenuEntry(N_("📊 Overview"), "overview", _O, N_("/overview: students, logs, sessions and evaluations by school")),
     MenuEntry(N_("🌐 Language"), "language", EVERYONE, N_("/language: 中文 or English")),
     MenuEntry(N_("❓ Help"), "help", EVERYONE, N_("/help: this list")),
 )

@@ -1,7 +1,9 @@
 """Assembles the conversation engine from every flow module (fresh per call: tests build their own)."""
 from __future__ import annotations
 
-from handlers import evaluation, language, mentor, menu, my_logs, onboarding, progress, sessions, student_log, teacher
+from handlers import (
+    evaluation, language, mentor, menu, my_logs, office, onboarding, progress, sessions, student_log, teacher,
+)
 from handlers.engine import Engine, Services
 from handlers.kit import Flow
 
@@ -9,7 +11,7 @@ from handlers.kit import Flow
 def all_flows() -> list[Flow]:
     return [onboarding.onboarding, menu.menu, language.language, *student_log.FLOWS, my_logs.my_logs,
             progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp,
-            evaluation.evaluate, teacher.teacher]
+            evaluation.evaluate, teacher.teacher, office.office]
 
 
 def build_engine(services: Services) -> Engine:

@@ -100,3 +100,14 @@ async def reopen(session: AsyncSession, *, mentor_id: int, window: str, year: in
                                    created_at=now))
     else:
         found.opens, found.closes = opens, closes
+
+
+async def submitted_counts(session: AsyncSession, year: int) -> dict[str, int]:
+    """How many evaluations of each kind were submitted this program year."""
+    from sqlalchemy import func
+
+    rows = await session.execute(
+        select(Evaluation.kind, func.count()).where(Evaluation.program_year == year,
+                                                    Evaluation.status == EvaluationStatus.SUBMITTED.value)
+        .group_by(Evaluation.kind))
+    return {kind: count for kind, count in rows}

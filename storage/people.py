@@ -97,3 +97,10 @@ async def school_named(session: AsyncSession, name: str) -> School:
         session.add(school)
         await session.flush()
     return school
+
+
+async def all_students(session: AsyncSession) -> Sequence[Person]:
+    result = await session.execute(
+        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == Role.STUDENT.value).order_by(Person.school_id, Person.name))
+    return result.scalars().unique().all()

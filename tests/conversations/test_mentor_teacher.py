@@ -215,3 +215,15 @@ async def test_rsvp_only_for_invited_students(engine, services, clock):
         assert [i.student_id for i in (await session.execute(select(SessionInvitee))).scalars()] != []
         assert all(i.attending is None for i in (await session.execute(select(SessionInvitee))).scalars())
     clock.advance(timedelta(days=2))
+
+
+async def test_the_office_sees_the_overview_and_nobody_else_does(engine, services):
+    office = await joined(engine, services, "王主任", 4001)
+    student = await joined(engine, services, "王小明", 1001)
+    await file_simple_log(student)
+    await office.send("📊 项目概况")
+    assert "在培学生 3 人" in office.last and "待老师确认 1 篇" in office.last
+    assert "山西大学附属中学：学生 2 人 · 日志 1 篇" in office.last
+    assert "初期 0/3" in office.last
+    await student.send("/overview")
+    assert "项目概况" not in student.said(2)

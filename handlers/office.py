@@ -1,0 +1,47 @@
+"""The office's overview: students, logs, confirmed sessions and evaluations by school and subject."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from handlers.kit import Ctx, Flow, Screen
+from program.calendar import Window
+from program.evaluations import EvaluationKind
+from program.growth_log import LogStatus, claims_session
+from program.roles import Role
+from program.sessions import count_sessions, expected_by
+from storage import evaluations, logs, people
+
+office = Flow("office")
+
+
+@office.command("overview", role=Role.OFFICE)
+async def overview(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.window(Window.TRAINING)
+    students = [s for s in await people.all_students(ctx.session)]
+    active = [s for s in students if s.exited_at is None]
+    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
+    pace = expected_by(today, start, end, year.sessions_required)
+    waiting = sum(1 for s in students for a in found[s.id] if a.status is LogStatus.SUBMITTED and claims_session(a.kind))
+    lines = [ctx.t("📊 <b>Program overview</b> · %(year)d, as of %(day)s", year=year.year, day=ctx.day(today)),
+             ctx.t("%(students)d students (%(exited)d left the program) · %(logs)d growth logs · %(waiting)d waiting "
+                   "for a teacher", students=len(active), exited=len(students) - len(active),
+                   logs=sum(len(found[s.id]) for s in students), waiting=waiting)]
+    for title, key in ((ctx.t("<b>By school</b>"), lambda s: s.school.name), (ctx.t("<b>By subject</b>"),
+                                                                              lambda s: s.subject or "—")):
+        groups: dict[str, list] = defaultdict(list)
+        for student in active:
+            groups[key(student)].append(student)
+        lines.append("\n" + title)
+        for name, members in sorted(groups.items()):
+            confirmed = [count_sessions(found[s.id]) for s in members]
+            lines.append(ctx.t("• %(name)s: %(count)d students · %(logs)d logs · average %(average).1f/%(required)d "
+                               "confirmed · %(behind)d behind pace", name=name, count=len(members),
+                               logs=sum(len(found[s.id]) for s in members), average=sum(confirmed) / len(members),
+                               required=year.sessions_required, behind=sum(1 for c in confirmed if c < pace)))
+    submitted = await evaluations.submitted_counts(ctx.session, year.year)
+    lines.append("\n" + ctx.t("<b>Evaluations submitted</b>: initial %(initial)d/%(n)d · mid-term %(midterm)d/%(n)d · "
+                              "annual %(annual)d/%(n)d", n=len(active),
+                              **{kind.value: submitted.get(kind.value, 0) for kind in EvaluationKind}))
+    return Screen("\n".join(lines))
