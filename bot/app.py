@@ -64,7 +64,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
                         zone=settings.zone, bot_username=settings.bot_username)
     engine = build_engine(services)
     channel = make_channel(settings, engine)
-    jobs = Jobs(sessions, DeliveryWorker(sessions, channel, services.clock), services.clock,  # type: ignore[arg-type]
+    jobs = Jobs(sessions, DeliveryWorker(sessions, channel, services.clock, zone=settings.zone),  # type: ignore[arg-type]
+                services.clock,
                 interval=settings.outbox_interval)
     services.on_outbox = jobs.poke
     return App(settings, database, services, engine, channel, jobs)

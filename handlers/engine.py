@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 import logging
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +19,7 @@ from storage import outbox, people, plumbing
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
+REQUEUE_WINDOW = timedelta(days=7)  # older undelivered notices are no longer worth sending
 
 
 @dataclass
@@ -90,7 +91,8 @@ class Engine:
             return None
         account = await people.account_of(session, incoming.channel, incoming.user_id)
         if account is not None and account.unreachable_at is not None:
-            account.unreachable_at = None  # they are writing to us again
+            account.unreachable_at = None  # they are writing to us again: what waited for them goes out
+            await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
         row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
         state = State(row.flow, row.step, dict(row.data or {})) if row else State()
         before = state.snapshot()
@@ -112,6 +114,7 @@ class Engine:
             route = flow.buttons.get(action) if flow else None
             if flow is None or route is None:
                 raise NotFound(N_("This button is no longer valid. Here is the menu."))
+            ctx.state.switch(flow.name)  # a button acts on its own flow's draft, never another's
             return await self._run(ctx, flow, route, tuple(args))
         if incoming.command is not None:
             raise InvalidInput(N_("I do not know that command. Send /help to see what I can do."))
@@ -138,7 +141,6 @@ class Engine:
             inspect.signature(route.handler).bind(ctx, *args)
         except TypeError:
             raise NotFound() from None  # a forged payload with the wrong number of parts
-        ctx.state.switch(flow.name)
         return await route.handler(ctx, *args)
 
     async def _save(self, session: AsyncSession, ctx: Ctx, row: ConversationState | None, before: State) -> None:

@@ -134,11 +134,17 @@ async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Sc
     return screens
 
 
-async def _current(ctx: Ctx) -> tuple[Evaluation, Person]:
+STALE = N_("That button belongs to an earlier message. Send /evaluate to continue.")
+
+
+async def _current(ctx: Ctx, evaluation_id: str | None = None) -> tuple[Evaluation, Person]:
+    """The evaluation being written; a button must name it, so an old message never edits another one."""
     draft = ctx.state.data.get(evaluate.name) or {}
+    if evaluation_id is not None and int_arg(evaluation_id) != draft.get("id"):
+        raise NotFound(STALE)
     evaluation = await ctx.session.get(Evaluation, int(draft.get("id", 0) or 0))
     if evaluation is None or not await people.is_supervised_by(ctx.session, evaluation.student_id, ctx.me.id, "mentor"):
-        raise NotFound(N_("That button belongs to an earlier message. Send /evaluate to continue."))
+        raise NotFound(STALE)
     student = await ctx.session.get(Person, evaluation.student_id)
     assert student is not None
     return evaluation, student
@@ -161,17 +167,18 @@ def question_screen(ctx: Ctx, evaluation: Evaluation, student: Person) -> Screen
     current = evaluation.answers.get(q.key)
     buttons: list[Button | None] = []
     if q.choices:
-        buttons += [Button(("● " if current == value else "") + ctx.t(label), evaluate.payload("a", value))
-                    for value, label in q.choices]
+        buttons += [Button(("● " if current == value else "") + ctx.t(label),
+                           evaluate.payload("a", evaluation.id, index, value)) for value, label in q.choices]
     else:
         lines.append(ctx.t("Type your answer (up to %(limit)d characters).", limit=q.limit))
         if current:
             lines.append(ctx.t("Now: «%(excerpt)s». A new message replaces it; “Next” keeps it.",
                                excerpt=excerpt(current, 80)))
-    nav = [Button(ctx.t("« Back"), evaluate.payload("q", index - 1)) if index > 0 else None,
-           Button(ctx.t("Next ▶"), evaluate.payload("q", index + 1)) if current and index + 1 < total else None,
-           Button(ctx.t("Review ▶"), evaluate.payload("review")) if current and index + 1 == total else None,
-           Button(ctx.t("💾 Save draft, finish later"), evaluate.payload("pause"))]
+    nav = [Button(ctx.t("« Back"), evaluate.payload("q", evaluation.id, index - 1)) if index > 0 else None,
+           Button(ctx.t("Next ▶"), evaluate.payload("q", evaluation.id, index + 1))
+           if current and index + 1 < total else None,
+           Button(ctx.t("Review ▶"), evaluate.payload("review", evaluation.id)) if current and index + 1 == total else None,
+           Button(ctx.t("💾 Save draft, finish later"), evaluate.payload("pause", evaluation.id))]
     ctx.state.goto("answer")
     return Screen("\n".join(lines), buttons=rows(*buttons, per_row=2) + rows(*nav, per_row=2))
 
@@ -189,6 +196,8 @@ async def _save_answer(ctx: Ctx, value: str) -> Screen:
     index = int(ctx.state.draft["q"])
     q = _question(evaluation, index)
     await evaluations.answer(ctx.session, evaluation, q.key, check_answer(q, value), ctx.me.id, ctx.now())
+    if kind is EvaluationKind.MIDTERM and evaluation.status == EvaluationStatus.SUBMITTED.value:
+        apply_midterm_result(student, evaluation, ctx.now())  # a corrected result takes effect at once
     missing = missing_answers(kind, evaluation.answers)
     if evaluation.status == EvaluationStatus.SUBMITTED.value or not missing:
         return review_screen(ctx, evaluation, student, saved=True)
@@ -205,15 +214,16 @@ async def take_text(ctx: Ctx, text: str) -> Screen:
 
 
 @evaluate.button("a", role=Role.MENTOR)
-async def take_choice(ctx: Ctx, value: str) -> Screen:
-    if ctx.state.step != "answer":
-        raise NotFound(N_("That button belongs to an earlier message. Send /evaluate to continue."))
+async def take_choice(ctx: Ctx, evaluation_id: str, index: str, value: str) -> Screen:
+    await _current(ctx, evaluation_id)
+    if ctx.state.step != "answer" or int_arg(index) != ctx.state.draft.get("q"):
+        raise NotFound(STALE)
     return await _save_answer(ctx, value)
 
 
 @evaluate.button("q", role=Role.MENTOR)
-async def go_to_question(ctx: Ctx, index: str) -> Screen:
-    evaluation, student = await _current(ctx)
+async def go_to_question(ctx: Ctx, evaluation_id: str, index: str) -> Screen:
+    evaluation, student = await _current(ctx, evaluation_id)
     await _window_check(ctx, EvaluationKind(evaluation.kind))
     _question(evaluation, int_arg(index))
     ctx.state.draft["q"] = int_arg(index)
@@ -221,8 +231,8 @@ async def go_to_question(ctx: Ctx, index: str) -> Screen:
 
 
 @evaluate.button("pause", role=Role.MENTOR)
-async def pause(ctx: Ctx) -> Screen:
-    evaluation, student = await _current(ctx)
+async def pause(ctx: Ctx, evaluation_id: str) -> Screen:
+    evaluation, student = await _current(ctx, evaluation_id)
     ctx.state.pause()
     return Screen(ctx.t("💾 Saved as a draft. Continue any time from “🧾 Evaluations” → %(kind)s → %(name)s.",
                         kind=Msgid(KIND_LABELS[EvaluationKind(evaluation.kind)]), name=student.name))
@@ -252,32 +262,35 @@ def review_screen(ctx: Ctx, evaluation: Evaluation, student: Person, *, editable
     else:
         lines.append(ctx.t("The window is closed, so this can no longer be changed."))
     buttons = rows(
-        Button(ctx.t("✅ Submit"), evaluate.payload("submit")) if editable and not submitted else None,
-        Button(ctx.t("✏️ Change an answer"), evaluate.payload("change")) if editable else None,
+        Button(ctx.t("✅ Submit"), evaluate.payload("submit", evaluation.id)) if editable and not submitted else None,
+        Button(ctx.t("✏️ Change an answer"), evaluate.payload("change", evaluation.id)) if editable else None,
         Button(ctx.t("📋 Copy for the platform"), evaluate.payload("copy", evaluation.id)) if submitted else None,
         Button(ctx.t("« Students"), evaluate.payload("kind", kind.value)))
     return Screen("\n\n".join(lines), buttons=buttons)
 
 
 @evaluate.button("review", role=Role.MENTOR)
-async def show_review(ctx: Ctx) -> Screen:
-    evaluation, student = await _current(ctx)
+async def show_review(ctx: Ctx, evaluation_id: str) -> Screen:
+    evaluation, student = await _current(ctx, evaluation_id)
     return review_screen(ctx, evaluation, student)
 
 
 @evaluate.button("change", role=Role.MENTOR)
-async def choose_answer_to_change(ctx: Ctx) -> Screen:
-    evaluation, _ = await _current(ctx)
+async def choose_answer_to_change(ctx: Ctx, evaluation_id: str) -> Screen:
+    evaluation, _ = await _current(ctx, evaluation_id)
     await _window_check(ctx, EvaluationKind(evaluation.kind))
     questions = QUESTIONS[EvaluationKind(evaluation.kind)]
     return Screen(ctx.t("Which answer do you want to change?"),
-                  buttons=rows(*(Button(ctx.t(q.title), evaluate.payload("q", i)) for i, q in enumerate(questions)),
-                               Button(ctx.t("« Back to review"), evaluate.payload("review")), per_row=1))
+                  buttons=rows(*(Button(ctx.t(q.title), evaluate.payload("q", evaluation.id, i))
+                                 for i, q in enumerate(questions)),
+                               Button(ctx.t("« Back to review"), evaluate.payload("review", evaluation.id)), per_row=1))
 
 
 @evaluate.button("submit", role=Role.MENTOR)
-async def submit(ctx: Ctx) -> Screen:
-    evaluation, student = await _current(ctx)
+async def submit(ctx: Ctx, evaluation_id: str) -> Screen:
+    evaluation, student = await _current(ctx, evaluation_id)
+    if ctx.state.step != "review":
+        raise NotFound(STALE)
     kind = EvaluationKind(evaluation.kind)
     await _window_check(ctx, kind)
     missing = missing_answers(kind, evaluation.answers)

@@ -124,6 +124,8 @@ class State:
         return self.data.setdefault(self.flow, {})
 
     def begin(self, flow: str, step: str | None, draft: dict[str, Any] | None = None) -> None:
+        """Starts (or takes up) a flow; the one it interrupts keeps its draft and step for later."""
+        self.switch(flow)
         self.flow, self.step = flow, step
         if draft is not None:
             self.data[flow] = draft

@@ -87,7 +87,10 @@ async def show_help(ctx: Ctx) -> Screen:
 async def cancel(ctx: Ctx) -> Screen:
     if ctx.state.flow is None:
         return main_menu(ctx, ctx.t("Nothing to cancel. What would you like to do?"))
-    if ctx.state.flow in KEEPS_DRAFT:
+    if ctx.state.flow == "logedit":
+        ctx.state.pause()
+        text = ctx.t("Stopped. Your changes are kept: open the log again from “📚 My logs” → ✏️ Edit to finish.")
+    elif ctx.state.flow == "log":
         ctx.state.pause()
         text = ctx.t("Stopped. Your draft is kept: send /log when you want to finish it.")
     else:
@@ -95,8 +98,6 @@ async def cancel(ctx: Ctx) -> Screen:
         text = ctx.t("Stopped.")
     return main_menu(ctx, text)
 
-
-KEEPS_DRAFT = {"log"}
 
 
 async def stranger(ctx: Ctx) -> Screen:

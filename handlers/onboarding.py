@@ -33,6 +33,7 @@ async def start(ctx: Ctx) -> Screen:
                                         ctx.incoming.chat_id, ctx.incoming.language, now)
     invite.used_at, invite.used_by = now, ctx.incoming.user_id
     ctx.sign_in(account)
+    ctx.state.flow, ctx.state.step, ctx.state.data = None, None, {}  # a phone passed on keeps no one's drafts
     separator = ", " if ctx.t.language == "en" else "、"
     roles = separator.join(ctx.t.raw(ROLE_LABELS[r]) for r in sorted(ctx.roles))
     return main_menu(ctx, ctx.t("Welcome, %(name)s! You are signed in as %(roles)s at %(school)s.\n"

@@ -170,6 +170,7 @@ async def send(ctx: Ctx) -> Screen:
 
 @schedule.button("cancel", role=Role.MENTOR)
 async def cancel(ctx: Ctx) -> Screen:
+    _in_step(ctx, "when", "place", "topic", "who", "review")
     ctx.state.finish()
     return Screen(ctx.t("Cancelled. Nothing was scheduled."), replace=True)
 

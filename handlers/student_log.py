@@ -53,11 +53,15 @@ def _back(ctx: Ctx, step: str) -> Button:
     return Button(ctx.t("« Back"), _p(ctx, "step", STEPS[index - 1]))
 
 
+STALE_NEW = N_("That button belongs to an earlier message. Send /log to continue your draft.")
+STALE_EDIT = N_("That button belongs to an earlier message. Open the log again from “📚 My logs” to go on editing.")
+
+
 def _expect(ctx: Ctx, *steps: str) -> dict[str, Any]:
     """Buttons of an earlier message must not change a draft that has moved on."""
     draft = ctx.state.data.get(ctx.state.flow or "")
     if draft is None or ctx.state.step not in steps:
-        raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
+        raise NotFound(STALE_EDIT if ctx.state.flow == edit_log.name else STALE_NEW)
     return draft
 
 
@@ -67,8 +71,11 @@ def _kind_label(ctx: Ctx, kind: str | None) -> str:
 
 # ---- asking for each step ----------------------------------------------------------------------
 
-async def ask(ctx: Ctx, step: str) -> Screen:
+async def ask(ctx: Ctx, step: str, *, resuming: bool = False) -> Screen:
     ctx.state.goto(step)
+    ctx.state.draft.pop("replace", None)
+    if step in TEXT_PARTS and ctx.state.draft.get(step) and not resuming:
+        ctx.state.draft["replace"] = step  # coming back to a written part: the next message replaces it
     return await _ASK[step](ctx)
 
 
@@ -110,10 +117,14 @@ def _text_step(part: str):  # noqa: ANN202 - builds one asker per text part
                        limit=TEXT_LIMIT)]
         existing = draft.get(part, "")
         buttons: list[Button | None] = [_back(ctx, part)]
-        if existing:
-            draft["replace"] = part
+        if existing and draft.get("replace") == part:
             lines.append(ctx.t("Now: «%(excerpt)s». A new message replaces it; “Next” keeps it.",
                                excerpt=excerpt(existing)))
+            buttons.append(Button(ctx.t("Next ▶"), _p(ctx, "next", part)))
+        elif existing:  # asked again mid-way (after a refused message): what is kept, and how to go on
+            lines.append(ctx.t("So far: «%(excerpt)s» (%(length)d of %(limit)d characters). Add more in another "
+                               "message, or tap “Next”.", excerpt=excerpt(existing), length=len(existing),
+                               limit=TEXT_LIMIT))
             buttons.append(Button(ctx.t("Next ▶"), _p(ctx, "next", part)))
         elif part in OPTIONAL_PARTS:
             buttons.append(Button(ctx.t("Skip ▶"), _p(ctx, "next", part)))
@@ -170,20 +181,24 @@ def _after(ctx: Ctx, step: str) -> str:
     return STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else "review"
 
 
-async def _go(ctx: Ctx, step: str) -> Screen:
+async def _go(ctx: Ctx, step: str, *, resuming: bool = False) -> Screen:
+    """To a step; `resuming` a paused draft keeps adding to the part it was at instead of replacing it."""
     if step == "review":
         return await review(ctx)
-    return await ask(ctx, step)
+    return await ask(ctx, step, resuming=resuming)
 
 
 async def begin_new(ctx: Ctx) -> Screen:
     if ctx.me.exited_at is not None:
         raise NotAllowed(N_("You have left the program, so new growth logs cannot be filed."))
+    ctx.state.switch(new_log.name)
     if ctx.state.has_draft(new_log.name):
         draft = ctx.state.data[new_log.name]
         summary = ", ".join(x for x in (_kind_label(ctx, draft.get("kind")),
                                         ctx.day(date.fromisoformat(draft["date"])) if draft.get("date") else "")
                             if x and x != "—")
+        ctx.state.pause()  # remembers the step it was at
+        ctx.state.goto("resume_offer")
         return Screen(ctx.t("You have an unfinished growth log (%(summary)s). Continue it?",
                             summary=summary or ctx.t("just started")),
                       buttons=rows(Button(ctx.t("▶ Continue"), new_log.payload("resume")),
@@ -206,12 +221,14 @@ async def log_button(ctx: Ctx) -> Screen:
 async def resume(ctx: Ctx) -> Screen:
     if not ctx.state.has_draft(new_log.name):
         return await begin_new(ctx)
+    _expect(ctx, "resume_offer")
     step = ctx.state.resume_step() or _first_missing(ctx.state.draft)
-    return await _go(ctx, step)
+    return await _go(ctx, step, resuming=True)
 
 
 @new_log.button("fresh", role=Role.STUDENT)
 async def start_over(ctx: Ctx) -> Screen:
+    _expect(ctx, "resume_offer")  # an old "start over" must not wipe a draft written since
     ctx.state.begin(new_log.name, "kind", {})
     return await ask_kind(ctx)
 
@@ -302,7 +319,7 @@ async def take_text(ctx: Ctx, text: str) -> Screen:
 async def next_after_text(ctx: Ctx, part: str) -> Screen:
     draft = _expect(ctx, *TEXT_PARTS)
     if part != ctx.state.step:
-        raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
+        raise NotFound(STALE_EDIT if ctx.state.flow == edit_log.name else STALE_NEW)
     if part not in OPTIONAL_PARTS and not draft.get(part):
         raise InvalidInput(N_("Please write at least a sentence first."))
     draft.pop("replace", None)
@@ -409,9 +426,12 @@ async def submit(ctx: Ctx) -> list[Screen]:
     draft = _expect(ctx, "review")
     if _first_missing(draft) != "review":
         raise InvalidInput(N_("Something is still missing before the review."))
+    session_id = draft.get("session_id")
+    if session_id is not None and await training.invitation(ctx.session, int(session_id), ctx.me.id) is None:
+        session_id = None  # the session was cancelled, or the draft was not this student's
     fields = dict(kind=ActivityKind(draft["kind"]), activity_date=date.fromisoformat(draft["date"]),
                   did=draft["did"], learned=draft.get("learned", ""), next_steps=draft.get("next", ""),
-                  hours=float(draft["hours"]), files=draft.get("files", []), session_id=draft.get("session_id"),
+                  hours=float(draft["hours"]), files=draft.get("files", []), session_id=session_id,
                   now=ctx.now())
     if ctx.state.flow == edit_log.name:
         log = await logs.own_log(ctx.session, int(draft["log_id"]), ctx.me.id)
@@ -437,29 +457,25 @@ async def submit(ctx: Ctx) -> list[Screen]:
 
 
 async def ask_discard(ctx: Ctx) -> Screen:
-    draft = ctx.state.data.get(ctx.state.flow or "")
-    if draft is None:
-        raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
+    _expect(ctx, *STEPS, "date_text", "review", "change")
+    ctx.state.pause()
+    ctx.state.goto("discard")
     question = ctx.t("Throw this draft away?") if ctx.state.flow == new_log.name else \
         ctx.t("Stop changing this log? It stays as it was.")
     return Screen(question, buttons=rows(Button(ctx.t("Yes"), _p(ctx, "drop")),
-                                         Button(ctx.t("No, go on"), _p(ctx, "review") if _first_missing(draft) == "review"
-                                                else _p(ctx, "resume_here"))))
+                                         Button(ctx.t("No, go on"), _p(ctx, "resume_here"))))
 
 
 async def discard(ctx: Ctx) -> Screen:
-    if ctx.state.data.get(ctx.state.flow or "") is None:
-        raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
+    _expect(ctx, "discard")  # only right after "throw away?", never from an older message
     editing = ctx.state.flow == edit_log.name
     ctx.state.finish()
     return main_menu(ctx, ctx.t("The log is unchanged.") if editing else ctx.t("Draft thrown away."))
 
 
 async def resume_here(ctx: Ctx) -> Screen:
-    draft = ctx.state.data.get(ctx.state.flow or "")
-    if draft is None:
-        raise NotFound(N_("That button belongs to an earlier message. Send /log to continue your draft."))
-    return await _go(ctx, ctx.state.step if ctx.state.step in _ASK else _first_missing(draft))
+    draft = _expect(ctx, "discard")
+    return await _go(ctx, ctx.state.resume_step() or _first_missing(draft), resuming=True)
 
 
 for _flow in FLOWS:
@@ -484,5 +500,9 @@ async def start_editing(ctx: Ctx, log: Any) -> Screen:
     """From "My logs": load a filed log into the edit draft and show its review."""
     ensure_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
                     ctx.services.calendar.log_edit_days)
+    unfinished = ctx.state.data.get(edit_log.name)
+    if unfinished and unfinished.get("log_id") == log.id:  # changes typed before a pause are kept
+        ctx.state.begin(edit_log.name, None)
+        return await _go(ctx, ctx.state.resume_step() or "review", resuming=True)
     ctx.state.begin(edit_log.name, "review", draft_of(log))
     return await review(ctx)

@@ -6,15 +6,17 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from program.clock import Clock
+from program.clock import PROGRAM_ZONE, Clock
+from program.quiet_hours import next_send_time
 from storage import outbox
 
 log = logging.getLogger(__name__)
+SAFETY_MARGIN = 15.0  # seconds kept between the last send of a batch and the end of its lease
 
 
 class RecipientBlocked(Exception):
@@ -68,7 +70,8 @@ class DeliveryWorker:
     sender: Sender
     clock: Clock
     limiter: RateLimiter = field(default_factory=RateLimiter)
-    batch: int = 50
+    zone: tzinfo = PROGRAM_ZONE
+    batch: int = 20
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 8
     _paused_until: float = 0.0
@@ -79,42 +82,47 @@ class DeliveryWorker:
         for _ in range(100):  # at most 100 batches a run; the next run continues
             if time.monotonic() < self._paused_until:
                 break
+            started = time.monotonic()
             async with self.sessions() as session, session.begin():
                 due = await outbox.claim_due(session, self.clock.now(), self.batch, self.lease)
             if not due:
                 break
-            for delivery in due:
+            # Never send once the lease may have passed to another worker: that could send twice.
+            deadline = started + self.lease.total_seconds() - SAFETY_MARGIN
+            for position, delivery in enumerate(due):
+                now = time.monotonic()
+                if now >= deadline or now < self._paused_until:  # out of time, or Telegram asked us to wait
+                    async with self.sessions() as session, session.begin():
+                        await outbox.release(session, due[position:])
+                    return sent
                 sent += await self._deliver(delivery)
         return sent
 
     async def _deliver(self, delivery: outbox.Delivery) -> int:
-        assert delivery.chat_id is not None
-        wait = self._paused_until - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(min(wait, 60))
         await self.limiter.wait(delivery.chat_id)
         try:
             await self.sender.send_notice(delivery.chat_id, delivery.text, delivery.buttons)
         except RecipientBlocked as error:
             async with self.sessions() as session, session.begin():
-                await outbox.mark_failed(session, delivery.id, "unreachable", str(error))
+                await outbox.mark_failed(session, delivery, "unreachable", str(error))
                 await outbox.mark_unreachable(session, delivery.person_id, self.clock.now())
             return 0
         except RetryLater as error:
             self._paused_until = time.monotonic() + error.retry_after
             async with self.sessions() as session, session.begin():
-                await outbox.postpone(session, delivery.id, self.clock.now() + timedelta(seconds=error.retry_after),
-                                      str(error))
+                await outbox.postpone(session, delivery, self.clock.now() + timedelta(seconds=error.retry_after),
+                                      None)
             return 0
         except Exception as error:  # network trouble, a bad request: try again later, then give up
             log.warning("delivery of outbox row %s failed: %s", delivery.id, error)
             async with self.sessions() as session, session.begin():
                 if delivery.attempts >= self.max_attempts:
-                    await outbox.mark_failed(session, delivery.id, "failed", repr(error))
+                    await outbox.mark_failed(session, delivery, "failed", repr(error))
                 else:
                     backoff = timedelta(seconds=min(3600, 5 * 2 ** delivery.attempts))
-                    await outbox.postpone(session, delivery.id, self.clock.now() + backoff, repr(error))
+                    retry_at = next_send_time(self.clock.now() + backoff, self.zone)
+                    await outbox.postpone(session, delivery, retry_at, repr(error))
             return 0
         async with self.sessions() as session, session.begin():
-            await outbox.mark_sent(session, delivery.id, self.clock.now())
+            await outbox.mark_sent(session, delivery, self.clock.now())
         return 1

@@ -255,6 +255,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|unreachable|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))  # which worker run holds it
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

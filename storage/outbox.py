@@ -1,6 +1,7 @@
 """The outbox: messages for people other than the one acting, stored first and delivered once."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
@@ -26,56 +27,77 @@ async def enqueue(session: AsyncSession, *, person_id: int, kind: str, dedupe_ke
 class Delivery:
     id: int
     person_id: int
-    chat_id: int | None
+    chat_id: int
     text: str
     buttons: list[Any]
     attempts: int
+    claim: str
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
-    """Takes due rows for one worker; a lease keeps other workers off them until it expires."""
+    """Takes due rows for one worker run; a lease keeps other workers off them until it expires.
+
+    Rows for people who have not joined yet, or who blocked the bot, are left alone: they go out
+    when the person joins or writes to the bot again.
+    """
     query = (
-        select(OutboxMessage, Account.chat_id, Account.unreachable_at)
-        .outerjoin(Account, Account.person_id == OutboxMessage.person_id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now,
+        select(OutboxMessage, Account.chat_id)
+        .join(Account, Account.person_id == OutboxMessage.person_id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, Account.unreachable_at.is_(None),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    rows = (await session.execute(query)).all()
+    claim = secrets.token_hex(8)
     claimed = []
-    for message, chat_id, unreachable_at in rows:
-        if chat_id is None or unreachable_at is not None:
-            # Not bound yet or blocked the bot: keep it, the office sees it as undelivered.
-            message.status = "unreachable"
-            message.last_error = "no reachable account"
-            continue
-        message.claimed_until = now + lease
+    for message, chat_id in (await session.execute(query)).all():
+        message.claimed_until, message.claim = now + lease, claim
         message.attempts += 1
         claimed.append(Delivery(message.id, message.person_id, chat_id, message.text, message.buttons,
-                                message.attempts))
+                                message.attempts, claim))
     return claimed
 
 
-async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                          .values(status="sent", sent_at=now, claimed_until=None))
+def _held(delivery: Delivery):  # noqa: ANN202 - a SQL condition: still ours
+    return (OutboxMessage.id == delivery.id) & (OutboxMessage.claim == delivery.claim)
 
 
-async def postpone(session: AsyncSession, message_id: int, until: datetime, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                          .values(due_at=until, claimed_until=None, last_error=error))
+async def mark_sent(session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+    await session.execute(update(OutboxMessage).where(_held(delivery))
+                          .values(status="sent", sent_at=now, claimed_until=None, claim=None))
 
 
-async def mark_failed(session: AsyncSession, message_id: int, status: str, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                          .values(status=status, claimed_until=None, last_error=error))
+async def postpone(session: AsyncSession, delivery: Delivery, until: datetime, error: str | None) -> None:
+    values: dict[str, Any] = {"due_at": until, "claimed_until": None, "claim": None}
+    if error is not None:
+        values["last_error"] = error
+    await session.execute(update(OutboxMessage).where(_held(delivery)).values(**values))
+
+
+async def release(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Gives back rows this run will not get to, without counting an attempt."""
+    for delivery in deliveries:
+        await session.execute(update(OutboxMessage).where(_held(delivery)).values(
+            claimed_until=None, claim=None, attempts=OutboxMessage.attempts - 1))
+
+
+async def mark_failed(session: AsyncSession, delivery: Delivery, status: str, error: str) -> None:
+    await session.execute(update(OutboxMessage).where(_held(delivery))
+                          .values(status=status, claimed_until=None, claim=None, last_error=error))
 
 
 async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
     await session.execute(update(Account).where(Account.person_id == person_id).values(unreachable_at=now))
+
+
+async def requeue_for(session: AsyncSession, person_id: int, since: datetime) -> int:
+    """The person can be reached again: their recent undelivered messages go out after all."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.person_id == person_id, OutboxMessage.status == "unreachable",
+                                    OutboxMessage.created_at >= since).values(status="pending"))
+    return result.rowcount or 0
 
 
 async def pending_for(session: AsyncSession, person_id: int) -> Sequence[OutboxMessage]:

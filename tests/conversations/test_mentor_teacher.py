@@ -174,7 +174,10 @@ async def test_initial_evaluation_in_april_is_saved_edited_and_closed(engine, se
         mentor_id = (await session.execute(select(Person.id).where(Person.name == "李明教授"))).scalar_one()
         await evaluations.reopen(session, mentor_id=mentor_id, window="initial_evaluation", year=2026,
                                  opens=date(2026, 4, 11), closes=date(2026, 4, 15), now=clock.now())
-    await mentor.press(payload="ev:change")
+    await mentor.send("/evaluate")
+    await mentor.press("初期评价")
+    await mentor.press("王小明")
+    await mentor.press("修改某项")
     await mentor.press("评价意见")
     await mentor.send("基础扎实，动手能力强。")
     async with services.sessions() as session:
@@ -227,3 +230,39 @@ async def test_the_office_sees_the_overview_and_nobody_else_does(engine, service
     assert "初期 0/3" in office.last
     await student.send("/overview")
     assert "项目概况" not in student.said(2)
+
+
+async def test_an_old_evaluation_button_never_writes_into_another_students_evaluation(engine, services, clock):
+    clock.set(at("2026-07-10 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await mentor.send("/evaluate")
+    await mentor.press("中期评价")
+    await mentor.press("王小明")
+    fail_for_wang = mentor.find("不合格").payload
+    await mentor.send("/evaluate")
+    await mentor.press("中期评价")
+    await mentor.press("孙悦")
+    await mentor.press(payload=fail_for_wang)  # a tap on the older message about 王小明
+    assert "之前的消息" in mentor.said(2)
+    await mentor.press("合格")
+    async with services.sessions() as session:
+        answers = {e.student_id: e.answers for e in (await session.execute(select(Evaluation))).scalars()}
+    assert sorted(a.get("result") for a in answers.values() if a) == ["pass"]
+
+
+async def test_changing_a_submitted_midterm_result_takes_effect(engine, services, clock):
+    clock.set(at("2026-07-10 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await mentor.send("/evaluate")
+    await mentor.press("中期评价")
+    await mentor.press("孙悦")
+    await mentor.press("合格")
+    await mentor.send("进展顺利。")
+    await mentor.send("完成课题实验。")
+    await mentor.press("提交")
+    await mentor.press("修改某项")
+    await mentor.press("结果")
+    await mentor.press("不合格")
+    async with services.sessions() as session:
+        sun = (await session.execute(select(Person).where(Person.name == "孙悦"))).unique().scalar_one()
+    assert sun.exited_at is not None

@@ -78,3 +78,18 @@ async def test_a_redelivered_update_is_dropped(engine, services):
     again = await engine.handle(Incoming(user_id=1001, chat_id=1001, update_id=777_001, command="progress"))
     assert "0/10" in first.screens[0].text and again.screens == []
     assert student.user_id == 1001
+
+
+async def test_a_phone_passed_on_to_someone_else_keeps_no_drafts(engine, services):
+    from tests.helpers import invite_code
+
+    wang = await joined(engine, services, "王小明", 1001)
+    await wang.send("/log")
+    await wang.press("阅读")
+    await wang.press("今天")
+    await wang.send("王小明的私人心得")
+    await Chat(engine, 5555).send(f"/start {await invite_code(services, '王小明')}")  # 王小明 moves to a new phone
+    liu = Chat(engine, 1001)
+    await liu.send(f"/start {await invite_code(services, '刘思源')}")  # the old phone goes to 刘思源
+    await liu.send("/log")
+    assert "没写完" not in liu.last and "什么活动" in liu.last

@@ -34,7 +34,7 @@ async def test_blocked_students_are_marked_unreachable_and_others_still_get_thei
     async with world.services.sessions() as session:
         rows = {row.person_id: row.status for row in (await session.execute(select(OutboxMessage))).scalars()}
         blocked = (await session.execute(select(Account).where(Account.external_id == 1003))).scalar_one()
-    assert sorted(rows.values()) == ["sent", "unreachable"]
+    assert sorted(rows.values()) == ["sent", "unreachable"]  # kept: it goes out if 孙悦 writes again
     assert blocked.unreachable_at is not None
     await world.deliver_outbox()
     assert sum("读书会" in m.text for m in wang.messages) == 1
@@ -57,3 +57,21 @@ async def test_notices_wait_out_flood_control_and_survive_a_restart_without_doub
     async with world.services.sessions() as session:
         statuses = [row.status for row in (await session.execute(select(OutboxMessage))).scalars()]
     assert statuses == ["sent", "sent"]
+
+
+async def test_notices_wait_for_people_who_join_later_or_unblock_the_bot(world):
+    mentor = await world.person("李明教授")
+    wang = await world.person("王小明")
+    wang.block()
+    await schedule_for_all(mentor)  # 孙悦 has not opened her invite yet
+    await world.deliver_outbox()
+    sun = await world.person("孙悦")
+    await world.deliver_outbox()
+    await sun.wait_for(lambda messages: any("读书会" in m.text for m in messages))
+    assert not any("读书会" in m.text for m in wang.messages)
+    wang.unblock()
+    await wang.send_command("progress")  # writing again makes them reachable
+    await world.deliver_outbox()
+    await wang.wait_for(lambda messages: any("读书会" in m.text for m in messages))
+    async with world.services.sessions() as session:
+        assert [row.status for row in (await session.execute(select(OutboxMessage))).scalars()] == ["sent", "sent"]
