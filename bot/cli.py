@@ -14,7 +14,7 @@ from typing import Sequence
 
 from bot.settings import Settings
 from program.clock import SystemClock
-from program.i18n import Translator, language_from_telegram, translator
+from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role, parse_role
 from program.roster import RosterFileError, parse_roster, read_table
@@ -22,7 +22,7 @@ from program.roster import RosterFileError, parse_roster, read_table
 
 def _cli_language(explicit: str | None) -> Translator:
     code = explicit or os.environ.get("YINGCAI_LANG") or os.environ.get("LANG", "").split(".")[0].replace("_", "-")
-    return translator(language_from_telegram(code) if code else None)
+    return plain_translator(language_from_telegram(code) if code else None)
 
 
 def _width(text: str) -> int:
@@ -155,7 +155,8 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
         await engine.dispose()
 
 
-async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind: str, until: str) -> int:
+async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind: str, until: str,
+                        year: int | None = None) -> int:
     """The office reopens an evaluation window for one mentor, from today until a date."""
     from datetime import date
 
@@ -186,7 +187,7 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
                 print(t("No single mentor called “%(name)s” is in the roster.", name=mentor), file=sys.stderr)
                 return 2
             await evaluations.reopen(session, mentor_id=found[0].id, window=KIND_WINDOWS[which].value,
-                                     year=closes.year, opens=today, closes=closes, now=SystemClock().now())
+                                     year=year or today.year, opens=today, closes=closes, now=SystemClock().now())
         print(t("Reopened for %(name)s until %(day)s.", name=mentor, day=closes))
         return 0
     finally:
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     reopen.add_argument("--mentor", required=True)
     reopen.add_argument("--kind", required=True, choices=["initial", "midterm", "annual"])
     reopen.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    reopen.add_argument("--year", type=int, help="the program year of the evaluation (default: this year)")
     return parser
 
 
@@ -261,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
                                         revoke=args.revoke, school=args.school))
     if command == "reopen":
-        return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until))
+        return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until,
+                                         year=args.year))
     return 2
 
 

@@ -288,7 +288,7 @@ def int_arg(value: str) -> int:
     """A numeric id from a button payload; a forged value reads as "not found", never a crash."""
     from program.errors import NotFound
 
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise NotFound()
     return int(value)
 

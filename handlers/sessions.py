@@ -135,7 +135,7 @@ async def review(ctx: Ctx) -> Screen:
     ctx.state.goto("review")
     return Screen(ctx.t("<b>Please check</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\nStudents: %(names)s",
                         when=_moment(ctx, draft["starts_at"]), place=draft["place"], topic=draft["topic"],
-                        names="、".join(names)), replace=True,
+                        names=ctx.t(", ").join(names)), replace=True,
                   buttons=rows(Button(ctx.t("📨 Schedule and tell them"), schedule.payload("send")),
                                Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from handlers.kit import Button, Ctx, esc, excerpt, FileRef, Flow, Screen, rows
+from handlers.kit import Button, Ctx, FileRef, Flow, Screen, esc, excerpt, int_arg, rows
 from handlers.menu import main_menu
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.growth_log import (
@@ -281,7 +281,7 @@ async def take_kind(ctx: Ctx, kind: str) -> Screen:
 async def take_session(ctx: Ctx, session_id: str) -> Screen:
     """A scheduled session: kind, date and link come from it, so the student goes straight to writing."""
     draft = _expect(ctx, "kind")
-    found = await training.invitation(ctx.session, int(session_id) if session_id.isdigit() else -1, ctx.me.id)
+    found = await training.invitation(ctx.session, int_arg(session_id), ctx.me.id)
     if found is None:
         raise NotFound()
     draft.update(kind=ActivityKind.MENTOR_MEETING.value, session_id=found.id,
@@ -347,7 +347,8 @@ async def take_files(ctx: Ctx, files: tuple[FileRef, ...]) -> list[Screen]:
         if file.size is not None and file.size > MAX_FILE_BYTES:
             raise InvalidInput(N_("“%(name)s” is %(size).1f MB; files can be at most %(limit)d MB. "
                                   "Nothing was attached."),
-                               name=file.file_name or ctx.t("photo"), size=file.size / 1024 / 1024,
+                               name=file.file_name or (ctx.t("photo") if file.kind == "photo" else ctx.t("file")),
+                               size=file.size / 1024 / 1024,
                                limit=MAX_FILE_BYTES // (1024 * 1024))
         if any(a.get("file_unique_id") and a.get("file_unique_id") == file.file_unique_id for a in attached):
             continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
-from handlers.student_log import attachment_screens, draft_of, summary
+from handlers.student_log import attachment_screens, draft_of, hours_text, summary
 from program.calendar import Window
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
@@ -32,15 +32,17 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
                        "%(required)d sessions.", total=total,
                        required=ctx.services.calendar.for_date(ctx.today()).sessions_required))
     buttons: list[tuple[Button, ...]] = []
+    seen = _seen_stamp(ctx)
     for number, (log, name) in enumerate(found, start=1):
         files = f" · 📎{len(log.attachments)}" if log.attachments else ""
         lines.append(f"\n<b>#{number} {esc(name)}</b> · {ctx.day(log.activity_date)} · "
-                     f"{esc(_kind(ctx.t, log.kind))} · {log.hours:g}h{files}\n{esc(excerpt(log.did, 120))}")
-        buttons.append((Button(ctx.t("✅ #%(n)d", n=number), teacher.payload("ok", log.id)),
+                     f"{esc(_kind(ctx.t, log.kind))} · {ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
+                     f"{esc(excerpt(log.did, 120))}")
+        buttons.append((Button(ctx.t("✅ #%(n)d", n=number), teacher.payload("ok", log.id, seen)),
                         Button(ctx.t("↩️ #%(n)d", n=number), teacher.payload("no", log.id)),
                         Button(ctx.t("🔍 #%(n)d", n=number), teacher.payload("see", log.id))))
     ids = ".".join(str(log.id) for log, _ in found)
-    buttons.append((Button(ctx.t("✅ Confirm all %(n)d above", n=len(found)), teacher.payload("all", ids)),))
+    buttons.append((Button(ctx.t("✅ Confirm all %(n)d above", n=len(found)), teacher.payload("all", seen, ids)),))
     if total > len(found):
         lines.append("\n" + ctx.t("%(more)d more after these.", more=total - len(found)))
     return Screen("\n".join(lines), buttons=tuple(buttons), replace=replace)
@@ -74,28 +76,51 @@ async def _confirm(ctx: Ctx, log: GrowthLog) -> None:
     ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)
 
 
+def _seen_stamp(ctx: Ctx) -> int:
+    """When the teacher was shown the logs (whole seconds, rounded up), carried in the buttons."""
+    return int(ctx.now().timestamp()) + 1
+
+
+def _changed_since(log: GrowthLog, seen: str) -> bool:
+    """The student changed the log after the teacher was shown it: confirming would approve unseen text."""
+    return log.updated_at.timestamp() > int_arg(seen)
+
+
+CHANGED = N_("The student changed this log after the list was shown. Here is the list again; please look "
+             "at it once more.")
+
+
 @teacher.button("ok", role=Role.TEACHER)
-async def confirm_one(ctx: Ctx, log_id: str) -> Screen:
+async def confirm_one(ctx: Ctx, log_id: str, seen: str) -> Screen:
     log = await _pending_log(ctx, log_id)
+    if _changed_since(log, seen):
+        return await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))
     await _confirm(ctx, log)
     return await confirm_page(ctx, replace=True, note=ctx.t("Confirmed ✓"))
 
 
 @teacher.button("all", role=Role.TEACHER)
-async def confirm_all(ctx: Ctx, ids: str) -> Screen:
-    """Confirms the page the teacher saw; each id is checked again, others' or reviewed ones are skipped."""
+async def confirm_all(ctx: Ctx, seen: str, ids: str) -> Screen:
+    """Confirms the page the teacher saw; each id is checked again; others', reviewed or changed ones are skipped."""
     wanted = [int_arg(part) for part in ids.split(".") if part][:PAGE]
     if not wanted:
         raise NotFound(NOT_FOUND)
-    done = 0
+    done = changed = 0
     for log_id in wanted:
         log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id)
-        if log is not None and log.status == LogStatus.SUBMITTED.value:
-            await _confirm(ctx, log)
-            done += 1
-    if done == 0:
+        if log is None or log.status != LogStatus.SUBMITTED.value:
+            continue
+        if _changed_since(log, seen):
+            changed += 1
+            continue
+        await _confirm(ctx, log)
+        done += 1
+    if done == 0 and changed == 0:
         raise NotFound(NOT_FOUND)
-    return await confirm_page(ctx, replace=True, note=ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", done))
+    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", done)
+    if changed:
+        note += "\n" + ctx.t(CHANGED)
+    return await confirm_page(ctx, replace=True, note=note)
 
 
 @teacher.button("see", role=Role.TEACHER)
@@ -105,7 +130,7 @@ async def see_log(ctx: Ctx, log_id: str) -> list[Screen]:
         raise NotFound(NOT_FOUND)
     student = await ctx.session.get(Person, log.student_id)
     title = f"<b>{esc(student.name)}</b>" if student else ""
-    buttons = rows(Button(ctx.t("✅ Confirm"), teacher.payload("ok", log.id)),
+    buttons = rows(Button(ctx.t("✅ Confirm"), teacher.payload("ok", log.id, _seen_stamp(ctx))),
                    Button(ctx.t("↩️ Send back"), teacher.payload("no", log.id))) \
         if log.status == LogStatus.SUBMITTED.value else ()
     return [Screen(f"{title}\n{summary(ctx, draft_of(log))}", buttons=buttons), *attachment_screens(log)]
@@ -178,7 +203,8 @@ async def school_overview(ctx: Ctx) -> Screen:
                            mark="⚠️" if behind else "•", name=student.name, done=confirmed,
                            required=year.sessions_required, since=since))
         if behind:
-            nudges.append(Button(ctx.t("🔔 Nudge %(name)s", name=student.name), teacher.payload("nudge", student.id)))
+            nudges.append(Button(ctx.t.plain("🔔 Nudge %(name)s", name=student.name),
+                                 teacher.payload("nudge", student.id)))
     if nudges:
         lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
                                   required=year.sessions_required, day=ctx.day(end)))

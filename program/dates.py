@@ -38,9 +38,17 @@ def parse_activity_date(text: str, today: date) -> date:
         except ValueError:
             raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
         if not parts.get("y") and day > today:
-            day = day.replace(year=year - 1)
+            day = _same_day_in(day, year - 1)
         return check_activity_date(day, today)
     raise InvalidInput(N_("I could not read that date. Please type it like 2026-11-20 or 11月20日."))
+
+
+def _same_day_in(day: date, year: int) -> date:
+    """The same month and day in another year; 29 February exists only in leap years."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
 
 
 def check_activity_date(day: date, today: date) -> date:
@@ -98,6 +106,6 @@ def _future_day(text: str, today: date) -> date:
         except ValueError:
             raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
         if not parts.get("y") and day < today:
-            day = day.replace(year=year + 1)
+            day = _same_day_in(day, year + 1)
         return day
     raise InvalidInput(N_("Please type a date and a time, for example 12月5日 15:00 or 2026-12-05 15:00."))

@@ -69,11 +69,15 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 
 class Translator:
-    """Translates msgids for one language and fills placeholders with HTML-escaped values."""
+    """Translates msgids for one language and fills placeholders with HTML-escaped values.
 
-    def __init__(self, language: str) -> None:
+    `escape=False` is for text that is not HTML: the command line, button labels (see `plain`).
+    """
+
+    def __init__(self, language: str, *, escape: bool = True) -> None:
         self.language = normalize_language(language)
         self._gt = _translations(self.language)
+        self._escape = escape
 
     def __call__(self, message: str, **params: Any) -> str:
         text = self._gt.gettext(message)
@@ -89,13 +93,19 @@ class Translator:
         for key, value in params.items():
             if isinstance(value, (Safe, int, float)):
                 values[key] = value
-            elif isinstance(value, Msgid):
-                values[key] = html.escape(self._gt.gettext(value), quote=False)
+                continue
+            if isinstance(value, Msgid):
+                text = self._gt.gettext(value)
             elif isinstance(value, date) and not isinstance(value, datetime):
-                values[key] = format_day(value, self.language, year=True)
+                text = format_day(value, self.language, year=True)
             else:
-                values[key] = html.escape(str(value), quote=False)
+                text = str(value)
+            values[key] = html.escape(text, quote=False) if self._escape else text
         return values
+
+    def plain(self, message: str, **params: Any) -> str:
+        """For a button label: placeholders filled as they are, since labels are not HTML."""
+        return plain_translator(self.language)(message, **params)
 
     def raw(self, message: str) -> str:
         """The translation without HTML escaping or formatting (button labels, plain-text exports)."""
@@ -105,6 +115,12 @@ class Translator:
 @lru_cache(maxsize=None)
 def translator(language: str | None) -> Translator:
     return Translator(normalize_language(language))
+
+
+@lru_cache(maxsize=None)
+def plain_translator(language: str | None) -> Translator:
+    """Texts that are not HTML (the command line): values are placed as they are."""
+    return Translator(normalize_language(language), escape=False)
 
 
 _DAY_FORMATS = {"zh_CN": ("M月d日（EEE）", "y年M月d日（EEE）"), "en": ("EEE d MMM", "EEE d MMM y")}

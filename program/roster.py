@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -129,7 +130,7 @@ def parse_roster(table: list[list[str]], known_mentors: Iterable[str] = (),
                  known_teachers: Iterable[tuple[str, str]] = ()) -> Roster:
     """Checks every row; good rows are kept even when others are wrong.
 
-    `known_mentors` (names) and `known_teachers` ((name, school)) are people already in the database,
+    `known_mentors` and `known_teachers` ((name, school) pairs) are people already in the database,
     so a later file may refer to mentors imported earlier.
     """
     table = [row for row in table]
@@ -162,7 +163,8 @@ def parse_roster(table: list[list[str]], known_mentors: Iterable[str] = (),
             continue
         seen[row.key] = number
         rows.append(row)
-    mentors = {r.name for r in rows if r.role is Role.MENTOR} | set(known_mentors)
+    mentor_pairs = {(r.name, r.school) for r in rows if r.role is Role.MENTOR} | set(known_mentors)
+    mentors = Counter(name for name, _ in mentor_pairs)
     teachers = {(r.name, r.school) for r in rows if r.role is Role.TEACHER} | set(known_teachers)
     checked: list[RosterRow] = []
     for row in rows:
@@ -214,12 +216,15 @@ def _check_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, R
     return RosterRow(number, name, role, school, subject, grade, mentors, teacher), None
 
 
-def _check_links(row: RosterRow, mentors: set[str], teachers: set[tuple[str, str]]) -> RowError | None:
+def _check_links(row: RosterRow, mentors: Counter[str], teachers: set[tuple[str, str]]) -> RowError | None:
     if row.role is not Role.STUDENT:
         return None
     for mentor in row.mentors:
-        if mentor not in mentors:
+        if mentors[mentor] == 0:
             return RowError(row.row, N_("mentor “%(value)s” is not in the roster"), {"value": mentor})
+        if mentors[mentor] > 1:  # two professors of one name: guessing would hand students to the wrong one
+            return RowError(row.row, N_("several mentors are called “%(value)s”; the roster cannot tell which one "
+                                        "is meant"), {"value": mentor})
     if row.teacher and (row.teacher, row.school) not in teachers:
         return RowError(row.row, N_("teacher “%(value)s” is not in the roster at %(school)s"),
                         {"value": row.teacher, "school": row.school})

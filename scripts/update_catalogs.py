@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
-KEYWORDS = {"t": None, "raw": None, "plural": (1, 2), "N_": None}
+KEYWORDS = {"t": None, "raw": None, "plain": None, "plural": (1, 2), "N_": None}
 PACKAGES = ("bot", "handlers", "program", "scheduler", "storage")
 
 

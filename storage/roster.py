@@ -19,8 +19,8 @@ class ImportResult:
     unchanged: int = 0
 
 
-async def known_people(session: AsyncSession) -> tuple[set[str], set[tuple[str, str]]]:
-    """Mentor names and (teacher, school) pairs already in the database."""
+async def known_people(session: AsyncSession) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(name, school) of the mentors and of the teachers already in the database."""
     rows = await session.execute(
         select(Person.name, School.name, PersonRole.role).join(School, School.id == Person.school_id)
         .join(PersonRole, PersonRole.person_id == Person.id)
@@ -28,7 +28,7 @@ async def known_people(session: AsyncSession) -> tuple[set[str], set[tuple[str, 
     mentors, teachers = set(), set()
     for name, school, role in rows:
         if role == Role.MENTOR.value:
-            mentors.add(name)
+            mentors.add((name, school))
         else:
             teachers.add((name, school))
     return mentors, teachers

@@ -32,28 +32,61 @@ def parse_command(text: str | None, bot_username: str | None = None) -> tuple[st
     return match["name"].lower(), argument
 
 
+_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-z]+);")
+
+
+def visible_length(html_text: str) -> int:
+    """Characters Telegram counts: tags removed, entities as one character each."""
+    return len(_ENTITY.sub("x", _TAG.sub("", html_text)))
+
+
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Long screens become several messages, cut between lines so no HTML tag is split."""
-    if len(text) <= limit:
+    """Long screens become several messages, cut between lines; tags open at a cut are closed and reopened."""
+    if visible_length(text) <= limit:
         return [text]
     chunks: list[str] = []
-    current = ""
+    lines: list[str] = []
+    size = 0
+    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    budget = limit - 64  # room for the closing tags added at a cut
     for line in text.split("\n"):
-        while len(line) > limit:  # a single huge line: cut it (our lines never hold tags this long)
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
+        for piece in _hard_cut(line, budget):
+            piece_size = visible_length(piece) + 1
+            if lines and size + piece_size > budget:
+                chunks.append("\n".join(lines) + "".join(f"</{name}>" for name, _ in reversed(open_tags)))
+                lines, size = ["".join(tag for _, tag in open_tags) + piece], piece_size
+            else:
+                lines.append(piece)
+                size += piece_size
+            for match in _TAG.finditer(piece):
+                if match[1]:
+                    if open_tags and open_tags[-1][0] == match[2]:
+                        open_tags.pop()
+                else:
+                    open_tags.append((match[2], match[0]))
+    if lines:
+        chunks.append("\n".join(lines))
     return chunks
+
+
+_TOKEN = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-z]+);|.", re.S)
+
+
+def _hard_cut(line: str, size: int) -> list[str]:
+    """A single line longer than a message, cut by visible characters, never inside a tag or an entity."""
+    if visible_length(line) <= size:
+        return [line]
+    pieces, current, count = [], [], 0
+    for token in _TOKEN.findall(line):
+        weight = 0 if token.startswith("<") and len(token) > 1 else 1
+        if count + weight > size:
+            pieces.append("".join(current))
+            current, count = [], 0
+        current.append(token)
+        count += weight
+    pieces.append("".join(current))
+    return pieces
 
 
 def bot_commands(language: str, available: set[str]) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ BROKEN = """姓名,角色,学校,学科,年级,导师,指导教师
 孙三,学生,山西大学附属中学,数学,高三,李明教授,张丽
 周四,学生,山西大学附属中学,数学,高二,不存在的导师,张丽
 王小明,学生,山西大学附属中学,物理学,高一,李明教授,张丽
+吴五,<P&Q>,山西大学附属中学,,,,
 """
 
 
@@ -64,9 +65,10 @@ def test_broken_rows_are_reported_by_row_and_good_rows_still_import(env, tmp_pat
     roster.write_bytes(BROKEN.encode("gb18030"))  # what Excel in China saves
     assert main(["roster", "import", str(roster)]) == 1
     err = capsys.readouterr().err
-    for row in (5, 6, 7, 8, 9, 10):
+    for row in (5, 6, 7, 8, 9, 10, 11):
         assert f"第 {row} 行" in err, err
     assert "校长" in err and "化学" in err and "不存在的导师" in err and "第 4 行" in err
+    assert "“<P&Q>”" in err  # the terminal is not HTML: shown as typed, not as &lt;P&amp;Q&gt;
     assert count(env, Person) == 3
 
 

@@ -65,10 +65,10 @@ async def test_schedule_log_confirm_and_reject(engine, services, clock):
     # Each teacher sees only their own school's log.
     await teacher_a.send("/confirm")
     assert "王小明" in teacher_a.last and "孙悦" not in teacher_a.last
-    await teacher_b.press(payload=f"tch:ok:{logs[0].id}")  # 陈刚 forges 王小明's log id
+    await teacher_b.press(payload=f"tch:ok:{logs[0].id}:9999999999")  # 陈刚 forges 王小明's log id
     assert "不是你学校" in teacher_b.said(2) or "未找到" in teacher_b.said(2) or "找不到" in teacher_b.said(2)
     await teacher_a.press("✅ 确认 #1")
-    await teacher_a.press(payload=f"tch:ok:{logs[0].id}")  # twice: refused, counted once
+    await teacher_a.press(payload=f"tch:ok:{logs[0].id}:9999999999")  # twice: refused, counted once
     assert "已经审核" in teacher_a.said(2) or "已处理" in teacher_a.said(2) or "已审" in teacher_a.said(2)
     await teacher_b.send("/confirm")
     await teacher_b.press("↩️ 退回 #1")
@@ -124,7 +124,7 @@ async def test_people_cannot_reach_what_is_not_theirs(engine, services):
     await mentor_zhao.press(payload=f"mst:log:{log.id}")
     await mentor_zhao.press(payload=f"ev:open:initial:{wang.id}")
     assert "参加了导师组织的讨论" not in mentor_zhao.said(6)
-    await student_a.press(payload="tch:ok:1")  # a student pressing a teacher's button
+    await student_a.press(payload="tch:ok:1:9999999999")  # a student pressing a teacher's button
     await student_a.press(payload="log:kind:reading:extra:parts")
     await student_a.press(payload="nonsense")
     async with services.sessions() as session:
@@ -266,3 +266,28 @@ async def test_changing_a_submitted_midterm_result_takes_effect(engine, services
     async with services.sessions() as session:
         sun = (await session.execute(select(Person).where(Person.name == "孙悦"))).unique().scalar_one()
     assert sun.exited_at is not None
+
+
+async def test_a_teacher_never_confirms_text_they_were_not_shown(engine, services, clock):
+    student = await joined(engine, services, "王小明", 1001)
+    teacher = await joined(engine, services, "张丽", 3001)
+    await file_simple_log(student)
+    await teacher.send("/confirm")
+    one, every = teacher.find("确认 #1").payload, teacher.find("全部确认").payload
+    clock.advance(timedelta(minutes=5))
+    async with services.sessions() as session:
+        log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
+    await student.press(payload=f"mylogs:edit:{log_id}")
+    await student.press("修改某项")
+    await student.press("做了什么")
+    await student.send("改成了别的内容")
+    await student.press("下一步")
+    await student.press("保存修改")
+    for payload in (one, every):
+        await teacher.press(payload=payload)
+        assert "学生在你打开列表之后修改了这篇日志" in teacher.last
+    async with services.sessions() as session:
+        assert (await session.get(GrowthLog, log_id)).status == "submitted"
+    await teacher.press("确认 #1")  # from the refreshed list, showing the new text
+    async with services.sessions() as session:
+        assert (await session.get(GrowthLog, log_id)).status == "confirmed"

@@ -93,3 +93,11 @@ async def test_a_phone_passed_on_to_someone_else_keeps_no_drafts(engine, service
     await liu.send(f"/start {await invite_code(services, '刘思源')}")  # the old phone goes to 刘思源
     await liu.send("/log")
     assert "没写完" not in liu.last and "什么活动" in liu.last
+
+
+async def test_forged_payloads_of_every_shape_read_as_not_found(engine, services):
+    student = await joined(engine, services, "王小明", 1001)
+    for payload in ("mylogs:open:²", "mylogs:open:-1", "mylogs:open:99999999999999999", "mylogs:open:1:2:3:4",
+                    "mylogs:open", "mylogs::", ":::", "log:session:١٢", "x" * 64, "rsvp:yes:abc"):
+        await student.press(payload=payload)
+        assert "出了点问题" not in student.said(2), payload

@@ -177,3 +177,30 @@ def test_telegram_language_codes_fall_back_to_chinese():
 def test_user_values_are_escaped_in_messages():
     t = translator("en")
     assert t("Welcome back, %(name)s!", name="<b>x</b> & y") == "Welcome back, &lt;b&gt;x&lt;/b&gt; &amp; y!"
+
+
+def test_29_february_outside_a_leap_year_is_a_polite_refusal():
+    with pytest.raises(InvalidInput):
+        parse_activity_date("2月29日", date(2028, 2, 28))  # would be 29 Feb 2027
+    with pytest.raises(InvalidInput):
+        parse_session_start("2月29日 10:00", at("2028-03-01 09:00"))  # would be 29 Feb 2029
+    assert parse_activity_date("2月29日", date(2028, 3, 1)) == date(2028, 2, 29)
+
+
+def test_a_roster_refuses_to_guess_between_two_mentors_of_one_name():
+    from program.roster import parse_roster, read_table
+
+    table = read_table("""name,role,school,subject,grade,mentor,teacher
+王伟,mentor,山西大学,物理学,,,
+王伟,mentor,太原理工大学,数学,,,
+张丽,teacher,山西大学附属中学,,,,
+李雷,student,山西大学附属中学,物理学,高一,王伟,张丽
+""".encode(), "r.csv")
+    roster = parse_roster(table)
+    assert [(e.row, e.params) for e in roster.errors] == [(5, {"value": "王伟"})]
+    assert "several mentors" in roster.errors[0].message
+    assert len(roster.rows) == 3
+    again = parse_roster(read_table("name,role,school,subject,grade,mentor,teacher\n王伟,mentor,山西大学,物理学,,,\n"
+                                    "李雷,student,山西大学附属中学,物理学,高一,王伟,张丽\n".encode(), "r.csv"),
+                         known_mentors={("王伟", "山西大学")}, known_teachers={("张丽", "山西大学附属中学")})
+    assert again.errors == []  # the same mentor in the file and in the database is one person
