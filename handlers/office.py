@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from handlers.kit import Ctx, Flow, Screen
+from handlers.kit import Button, Ctx, Flow, Screen, excerpt, int_arg, rows
 from program.calendar import Window
-from program.evaluations import EvaluationKind
+from handlers.evaluation import answer_text
+from program.evaluations import KIND_LABELS, EvaluationKind, question
+from program.i18n import N_, Msgid
 from program.growth_log import LogStatus, claims_session
 from program.roles import Role
 from program.sessions import count_sessions, expected_by
@@ -44,4 +46,37 @@ async def overview(ctx: Ctx) -> Screen:
     lines.append("\n" + ctx.t("<b>Evaluations submitted</b>: initial %(initial)d/%(n)d · mid-term %(midterm)d/%(n)d · "
                               "annual %(annual)d/%(n)d", n=len(active),
                               **{kind.value: submitted.get(kind.value, 0) for kind in EvaluationKind}))
-    return Screen("\n".join(lines))
+    marked, total = await logs.platform_marks(ctx.session, start, end)
+    lines.append(ctx.t("Marked as submitted on the national platform: %(marked)d of %(total)d growth logs.",
+                       marked=marked, total=total))
+    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("🧾 Evaluation history"), office.payload("history", 0))))
+
+
+HISTORY_PAGE = 10
+ACTIONS = {"answer": N_("changed"), "submit": N_("submitted"), "resubmit": N_("submitted again"),
+           "platform": N_("marked as submitted on the platform")}
+
+
+@office.button("history", role=Role.OFFICE)
+async def evaluation_history(ctx: Ctx, page: str) -> Screen:
+    """Every change to every evaluation: who, when, what (newest first)."""
+    number = int_arg(page)
+    changes = await evaluations.recent_changes(ctx.session, number * HISTORY_PAGE, HISTORY_PAGE + 1)
+    lines = [ctx.t("🧾 <b>Evaluation history</b>, newest first")]
+    for change, evaluation, actor, student in changes[:HISTORY_PAGE]:
+        kind = EvaluationKind(evaluation.kind)
+        what = ""
+        if change.field:
+            q = question(kind, change.field)
+            what = ctx.t(": %(field)s «%(old)s» → «%(new)s»", field=Msgid(q.title),
+                         old=excerpt(answer_text(ctx, q, change.old_value), 30),
+                         new=excerpt(answer_text(ctx, q, change.new_value), 30))
+        lines.append(ctx.t("%(when)s · %(actor)s %(action)s %(student)s's %(kind)s", when=ctx.moment(change.at),
+                           actor=actor, action=Msgid(ACTIONS.get(change.action, change.action)), student=student,
+                           kind=Msgid(KIND_LABELS[kind])) + what)
+    if len(lines) == 1:
+        lines.append(ctx.t("No evaluation has been written yet."))
+    nav = rows(Button("◀", office.payload("history", number - 1)) if number > 0 else None,
+               Button("▶", office.payload("history", number + 1)) if len(changes) > HISTORY_PAGE else None)
+    return Screen("\n".join(lines), buttons=nav, replace=number > 0)
+

@@ -111,3 +111,18 @@ async def submitted_counts(session: AsyncSession, year: int) -> dict[str, int]:
                                                     Evaluation.status == EvaluationStatus.SUBMITTED.value)
         .group_by(Evaluation.kind))
     return {kind: count for kind, count in rows}
+
+
+async def recent_changes(session: AsyncSession, offset: int, limit: int) -> list[tuple[EvaluationChange, Evaluation, str, str]]:
+    """Evaluation changes, newest first, with who made them and whose evaluation it is."""
+    from sqlalchemy.orm import aliased
+
+    from storage.models import Person
+
+    actor, student = aliased(Person), aliased(Person)
+    rows = await session.execute(
+        select(EvaluationChange, Evaluation, actor.name, student.name)
+        .join(Evaluation, Evaluation.id == EvaluationChange.evaluation_id)
+        .join(actor, actor.id == EvaluationChange.actor_id).join(student, student.id == Evaluation.student_id)
+        .order_by(EvaluationChange.at.desc(), EvaluationChange.id.desc()).offset(offset).limit(limit))
+    return [tuple(row) for row in rows.all()]  # type: ignore[misc]

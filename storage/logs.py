@@ -119,3 +119,12 @@ def review(log: GrowthLog, *, teacher_id: int, confirmed: bool, reason: str | No
 async def log_by_id(session: AsyncSession, log_id: int) -> GrowthLog | None:
     """Only for callers that check who may read it (a mentor's students, a teacher's school)."""
     return await session.get(GrowthLog, log_id)
+
+
+async def platform_marks(session: AsyncSession, first: date, last: date) -> tuple[int, int]:
+    """(logs marked as submitted on the national platform, all logs) in a period."""
+    total = (await session.execute(select(func.count()).select_from(GrowthLog)
+                                   .where(GrowthLog.activity_date.between(first, last)))).scalar_one()
+    marked = (await session.execute(select(func.count()).select_from(GrowthLog).where(
+        GrowthLog.activity_date.between(first, last), GrowthLog.platform_submitted_at.is_not(None)))).scalar_one()
+    return marked, total

@@ -291,3 +291,39 @@ async def test_a_teacher_never_confirms_text_they_were_not_shown(engine, service
     await teacher.press("确认 #1")  # from the refreshed list, showing the new text
     async with services.sessions() as session:
         assert (await session.get(GrowthLog, log_id)).status == "confirmed"
+
+
+async def test_the_office_reads_who_changed_which_evaluation_and_when(engine, services, clock):
+    clock.set(at("2026-04-03 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    office = await joined(engine, services, "王主任", 4001)
+    await mentor.send("/evaluate")
+    await mentor.press("初期评价")
+    await mentor.press("王小明")
+    await mentor.press("良好")
+    await mentor.press("« 上一步")
+    await mentor.press("优秀")
+    await office.send("/overview")
+    await office.press("评价修改记录")
+    assert "李明教授修改了王小明的初期评价：培养状态 “良好” → “优秀”" in office.last
+    assert "李明教授修改了王小明的初期评价：培养状态 “—” → “良好”" in office.last
+    await mentor.press(payload="office:history:0")
+    assert "评价修改记录" not in mentor.said(2)
+
+
+async def test_co_mentors_both_see_and_evaluate_their_shared_student(engine, services, clock):
+    from tests.helpers import import_roster
+
+    await import_roster(services, "name,role,school,subject,grade,mentor,teacher\n"
+                                  "李明教授,mentor,山西大学,物理学,,,\n赵华教授,mentor,山西大学,数学,,,\n"
+                                  "张丽,teacher,山西大学附属中学,,,,\n"
+                                  "王小明,student,山西大学附属中学,物理学,高一,李明教授；赵华教授,张丽\n")
+    clock.set(at("2026-04-03 10:00"))
+    for name, user in (("李明教授", 2001), ("赵华教授", 2002)):
+        mentor = await joined(engine, services, name, user)
+        await mentor.send("/students")
+        assert "王小明" in mentor.last
+    await mentor.send("/evaluate")
+    await mentor.press("初期评价")
+    await mentor.press("王小明")
+    assert "培养状态" in mentor.last
