@@ -94,10 +94,9 @@ class Engine:
             account.unreachable_at = None  # they are writing to us again: what waited for them goes out
             await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
         row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
-        state = State(row.flow, row.step, dict(row.data or {})) if row else State()
-        before = state.snapshot()
-        state = before.snapshot()
-        ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
+        before = _state_of(row)
+        ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account,
+                  state=before.snapshot())
         return ctx, row, before
 
     async def _route(self, ctx: Ctx) -> Any:
@@ -168,8 +167,7 @@ class Engine:
         """Nothing the handler did is kept; the user gets the reason and the same question again."""
         async with self.services.sessions() as session, session.begin():
             account = await people.account_of(session, incoming.channel, incoming.user_id)
-            row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
-            state = State(row.flow, row.step, dict(row.data or {})) if row else State()
+            state = _state_of(await plumbing.load_state(session, incoming.channel, incoming.user_id))
             ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
             text = ctx.t(error.message, **error.params)
             screens = [Screen(f"⚠️ {text}")]
@@ -180,6 +178,11 @@ class Engine:
             elif isinstance(error, NotFound) and account is not None:
                 screens.extend(_as_reply(await self.fallback(ctx, quiet=True)).screens)
             return Reply(screens, toast=text[:190])
+
+
+def _state_of(row: ConversationState | None) -> State:
+    """A private copy of the stored state: handlers change it freely, the row is written only if it differs."""
+    return State(row.flow, row.step, row.data or {}).snapshot() if row else State()
 
 
 def _as_reply(result: Any) -> Reply:

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
 from program.clock import local_now
-from program.errors import InvalidInput
-from program.i18n import N_, Translator, format_day, format_moment, translator
+from program.i18n import Translator, format_day, format_moment, translator
 from program.roles import Role
 
 if TYPE_CHECKING:
@@ -301,12 +300,3 @@ def esc(text: str) -> str:
 def excerpt(text: str, size: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= size else flat[: size - 1] + "…"
-
-
-PLEASE_USE_BUTTONS = N_("Please use the buttons below.")
-
-
-def require_text(text: str | None) -> str:
-    if text is None or not text.strip():
-        raise InvalidInput(N_("That message is empty. Please write a few words."))
-    return text.strip()

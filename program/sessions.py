@@ -42,7 +42,3 @@ def expected_by(today: date, start: date, end: date, required: int) -> int:
     if today >= end:
         return required
     return math.floor(required * (today - start).days / (end - start).days)
-
-
-def is_behind(confirmed: int, today: date, start: date, end: date, required: int) -> bool:
-    return confirmed < expected_by(today, start, end, required)

@@ -77,12 +77,6 @@ async def mark_platform(session: AsyncSession, evaluation: Evaluation, actor_id:
         session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="platform"))
 
 
-async def history(session: AsyncSession, evaluation_id: int) -> Sequence[EvaluationChange]:
-    result = await session.execute(select(EvaluationChange).where(EvaluationChange.evaluation_id == evaluation_id)
-                                   .order_by(EvaluationChange.at, EvaluationChange.id))
-    return result.scalars().all()
-
-
 async def reopened_for(session: AsyncSession, mentor_id: int, window: str, year: int) -> OpenWindow | None:
     result = await session.execute(select(WindowOverride).where(
         WindowOverride.mentor_id == mentor_id, WindowOverride.window == window, WindowOverride.program_year == year))

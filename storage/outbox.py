@@ -98,9 +98,3 @@ async def requeue_for(session: AsyncSession, person_id: int, since: datetime) ->
         update(OutboxMessage).where(OutboxMessage.person_id == person_id, OutboxMessage.status == "unreachable",
                                     OutboxMessage.created_at >= since).values(status="pending"))
     return result.rowcount or 0
-
-
-async def pending_for(session: AsyncSession, person_id: int) -> Sequence[OutboxMessage]:
-    result = await session.execute(select(OutboxMessage).where(OutboxMessage.person_id == person_id)
-                                   .order_by(OutboxMessage.id))
-    return result.scalars().all()

@@ -22,10 +22,6 @@ async def account_of(session: AsyncSession, channel: str, external_id: int) -> A
     return result.unique().scalar_one_or_none()
 
 
-async def account_for_person(session: AsyncSession, person_id: int) -> Account | None:
-    return (await session.execute(select(Account).where(Account.person_id == person_id))).scalar_one_or_none()
-
-
 async def languages_of(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str | None]:
     """Each person's language: their choice, else their Telegram client's."""
     ids = list(set(person_ids))
@@ -51,15 +47,6 @@ async def bind_account(session: AsyncSession, person: Person, channel: str, exte
     session.add(account)
     await session.flush()
     return account
-
-
-async def supervisors_of(session: AsyncSession, student_id: int, relation: str) -> Sequence[Person]:
-    result = await session.execute(
-        select(Person).join(Supervision, Supervision.supervisor_id == Person.id)
-        .where(Supervision.student_id == student_id, Supervision.relation == relation)
-        .order_by(Person.name)
-    )
-    return result.scalars().all()
 
 
 async def students_of(session: AsyncSession, supervisor_id: int, relation: str) -> Sequence[Person]:

@@ -50,15 +50,6 @@ async def sessions_to_log(session: AsyncSession, student_id: int, now: datetime,
     return result.scalars().all()
 
 
-async def upcoming_for_student(session: AsyncSession, student_id: int, now: datetime) -> Sequence[TrainingSession]:
-    result = await session.execute(
-        select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
-        .where(SessionInvitee.student_id == student_id, TrainingSession.cancelled_at.is_(None),
-               TrainingSession.starts_at > now)
-        .order_by(TrainingSession.starts_at))
-    return result.scalars().all()
-
-
 async def upcoming_for_mentor(session: AsyncSession, mentor_id: int, now: datetime,
                               ) -> list[tuple[TrainingSession, int, int, int]]:
     """Coming sessions with how many said yes, no, and nothing yet (one statement)."""

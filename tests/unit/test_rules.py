@@ -17,7 +17,7 @@ from program.growth_log import (
 from program.i18n import translator
 from program.invites import InviteFacts, InviteState, invite_state, looks_like_code, new_code
 from program.quiet_hours import next_send_time
-from program.sessions import LoggedActivity, count_sessions, expected_by, is_behind
+from program.sessions import LoggedActivity, count_sessions, expected_by
 from tests.conftest import at
 
 TODAY = date(2026, 11, 28)
@@ -94,7 +94,6 @@ def test_pace_toward_ten_sessions():
     assert expected_by(date(2026, 6, 1), start, end, 10) == 4
     assert expected_by(date(2026, 7, 2), start, end, 10) == 5
     assert expected_by(date(2026, 12, 31), start, end, 10) == 10
-    assert is_behind(3, date(2026, 6, 1), start, end, 10) and not is_behind(4, date(2026, 6, 1), start, end, 10)
 
 
 def test_the_calendar_file_gives_the_seed_defaults_and_per_year_overrides(tmp_path):
