@@ -149,7 +149,11 @@ async def statements_per_update(workdir: Path) -> dict[str, int]:
     result["/progress"] = await measure(user_id=student, command="progress")
     async with services.sessions() as session:
         log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}")
+    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:9999999999")
+    async with services.sessions() as session:  # a refused action would measure the wrong path
+        status = (await session.execute(select(GrowthLog.status))).scalar_one()
+    if status != "confirmed":
+        raise SystemExit(f"the measured confirmation did not happen (status {status})")
     result["redelivered update (dropped)"] = await _redelivered(bot, counter)
     await engine.dispose()
     return result
