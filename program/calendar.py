@@ -63,8 +63,7 @@ class ProgramYear:
                 Milestone("annual_materials", N_("Annual materials: research report, training report, growth logs"),
                           self.annual_materials_due, None,
                           frozenset({Role.STUDENT, Role.TEACHER, Role.OFFICE})),
-                Milestone("training_end", N_("End of the training year"),
-                          w[Window.TRAINING][1], w[Window.TRAINING][0], students),
+                Milestone("training_end", N_("End of the training year"), w[Window.TRAINING][1], None, students),
             ],
             key=lambda m: m.due,
         )
