@@ -61,7 +61,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     await migrate(database)
     sessions = session_factory(database)
     services = Services(sessions=sessions, clock=clock or SystemClock(), calendar=load_calendar(settings.calendar_file),
-                        zone=settings.zone, bot_username=settings.bot_username)
+                        zone=settings.zone)
     engine = build_engine(services)
     channel = make_channel(settings, engine)
     jobs = Jobs(sessions, DeliveryWorker(sessions, channel, services.clock, zone=settings.zone),  # type: ignore[arg-type]

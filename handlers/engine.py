@@ -30,7 +30,6 @@ class Services:
     clock: Clock
     calendar: ProgramCalendar
     zone: tzinfo = PROGRAM_ZONE
-    bot_username: str | None = None
     on_outbox: Callable[[], None] = lambda: None
     commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
 
@@ -156,7 +155,7 @@ class Engine:
         wrote = False
         for notice in ctx.notices:
             screen: Screen = notice.render(translator(languages.get(notice.person_id)))
-            due = next_send_time(now, self.services.zone) if notice.respect_quiet_hours else now
+            due = next_send_time(now, self.services.zone)  # nothing is pushed to anyone at night
             wrote |= await outbox.enqueue(
                 ctx.session, person_id=notice.person_id, kind=notice.kind, dedupe_key=notice.dedupe_key,
                 text=screen.text, buttons=[[[b.label, b.payload] for b in row] for row in screen.buttons],

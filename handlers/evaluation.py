@@ -21,6 +21,7 @@ from storage import evaluations, logs, people
 from storage.models import Evaluation, Person
 
 evaluate = Flow("ev")
+NOT_YOURS = N_("Not found. It may have been removed, or it is not yours.")
 STATUS_MARKS = {None: "·", EvaluationStatus.DRAFT.value: "✎", EvaluationStatus.SUBMITTED.value: "✓"}
 CONTEXT_LINES = 8
 
@@ -100,10 +101,10 @@ def _activity(log: Any) -> LoggedActivity:
 def period(ctx: Ctx, kind: EvaluationKind) -> tuple[date, date]:
     """Initial: January–March; mid-term: up to its window; annual: the year so far."""
     year = _year(ctx)
-    start = year.window(Window.TRAINING)[0]
+    start = year.training[0]
     if kind is EvaluationKind.INITIAL:
         return start, year.window(Window.INITIAL_EVALUATION)[0].replace(day=1) - timedelta(days=1)
-    return start, min(ctx.today(), year.window(Window.TRAINING)[1])
+    return start, min(ctx.today(), year.training[1])
 
 
 @evaluate.button("open", role=Role.MENTOR)
@@ -118,8 +119,8 @@ async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Sc
         if existing is None:
             raise
         return [review_screen(ctx, existing, student, editable=False)]
-    evaluation = existing or await evaluations.get_or_start(ctx.session, student_id=student.id, mentor_id=ctx.me.id,
-                                                              kind=kind, year=year.year, now=ctx.now())
+    evaluation = existing or await evaluations.start(ctx.session, student_id=student.id, mentor_id=ctx.me.id,
+                                                     kind=kind, year=year.year, now=ctx.now())
     first, last = period(ctx, kind)
     found = list(await logs.logs_of_student(ctx.session, student.id, first, last))
     ctx.state.begin(evaluate.name, "answer", {"id": evaluation.id, "q": 0})
@@ -142,11 +143,15 @@ async def _current(ctx: Ctx, evaluation_id: str | None = None) -> tuple[Evaluati
     draft = ctx.state.data.get(evaluate.name) or {}
     if evaluation_id is not None and int_arg(evaluation_id) != draft.get("id"):
         raise NotFound(STALE)
-    evaluation = await ctx.session.get(Evaluation, int(draft.get("id", 0) or 0))
-    if evaluation is None or not await people.is_supervised_by(ctx.session, evaluation.student_id, ctx.me.id, "mentor"):
-        raise NotFound(STALE)
-    student = await ctx.session.get(Person, evaluation.student_id)
-    assert student is not None
+    return await _mine(ctx, int(draft.get("id", 0) or 0), STALE)
+
+
+async def _mine(ctx: Ctx, evaluation_id: int, missing: str = NOT_YOURS) -> tuple[Evaluation, Person]:
+    """An evaluation of one of this mentor's students, with the student (two lookups, both by key)."""
+    evaluation = await evaluations.of_mentor(ctx.session, evaluation_id, ctx.me.id)
+    student = await ctx.session.get(Person, evaluation.student_id) if evaluation else None
+    if evaluation is None or student is None:
+        raise NotFound(missing)
     return evaluation, student
 
 
@@ -189,8 +194,7 @@ async def reask(ctx: Ctx) -> Screen:
     return question_screen(ctx, evaluation, student)
 
 
-async def _save_answer(ctx: Ctx, value: str) -> Screen:
-    evaluation, student = await _current(ctx)
+async def _save_answer(ctx: Ctx, evaluation: Evaluation, student: Person, value: str) -> Screen:
     kind = EvaluationKind(evaluation.kind)
     await _window_check(ctx, kind)
     index = int(ctx.state.draft["q"])
@@ -207,18 +211,18 @@ async def _save_answer(ctx: Ctx, value: str) -> Screen:
 
 @evaluate.text("answer")
 async def take_text(ctx: Ctx, text: str) -> Screen:
-    evaluation, _ = await _current(ctx)
+    evaluation, student = await _current(ctx)
     if _question(evaluation, int(ctx.state.draft["q"])).choices:
         raise InvalidInput(N_("Please use the buttons below."))
-    return await _save_answer(ctx, text)
+    return await _save_answer(ctx, evaluation, student, text)
 
 
 @evaluate.button("a", role=Role.MENTOR)
 async def take_choice(ctx: Ctx, evaluation_id: str, index: str, value: str) -> Screen:
-    await _current(ctx, evaluation_id)
+    evaluation, student = await _current(ctx, evaluation_id)
     if ctx.state.step != "answer" or int_arg(index) != ctx.state.draft.get("q"):
         raise NotFound(STALE)
-    return await _save_answer(ctx, value)
+    return await _save_answer(ctx, evaluation, student, value)
 
 
 @evaluate.button("q", role=Role.MENTOR)
@@ -317,11 +321,7 @@ def apply_midterm_result(student: Person, evaluation: Evaluation, now: Any) -> N
 
 @evaluate.button("copy", role=Role.MENTOR)
 async def copy_for_platform(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation = await ctx.session.get(Evaluation, int_arg(evaluation_id))
-    if evaluation is None or not await people.is_supervised_by(ctx.session, evaluation.student_id, ctx.me.id, "mentor"):
-        raise NotFound()
-    student = await ctx.session.get(Person, evaluation.student_id)
-    assert student is not None
+    evaluation, student = await _mine(ctx, int_arg(evaluation_id))
     kind = EvaluationKind(evaluation.kind)
     body = "\n".join(ctx.t("%(title)s: %(value)s", title=Msgid(q.title),
                            value=answer_text(ctx, q, evaluation.answers.get(q.key))) for q in QUESTIONS[kind])
@@ -335,8 +335,6 @@ async def copy_for_platform(ctx: Ctx, evaluation_id: str) -> Screen:
 
 @evaluate.button("plat", role=Role.MENTOR)
 async def mark_platform(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation = await ctx.session.get(Evaluation, int_arg(evaluation_id))
-    if evaluation is None or not await people.is_supervised_by(ctx.session, evaluation.student_id, ctx.me.id, "mentor"):
-        raise NotFound()
+    evaluation, _ = await _mine(ctx, int_arg(evaluation_id))
     await evaluations.mark_platform(ctx.session, evaluation, ctx.me.id, ctx.now())
     return Screen(ctx.t("Marked as submitted on the national platform ✓"), replace=True)

@@ -55,7 +55,6 @@ class Incoming:
     update_id: int | None = None
     channel: str = "telegram"
     update_scope: str = "telegram"  # where update ids are unique: one bot (ids restart with a new bot)
-    first_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class Notice:
     kind: str
     dedupe_key: str  # one message per person+reason+occasion, however often the action repeats
     render: Callable[[Translator], Screen]
-    respect_quiet_hours: bool = True
 
 
 @dataclass

@@ -10,7 +10,7 @@ from program.evaluations import EvaluationKind, EvaluationStatus
 from program.growth_log import ACTIVITY_LABELS, ActivityKind
 from program.i18n import N_
 from program.roles import Role
-from program.sessions import count_sessions
+from program.sessions import progress_of
 from storage import evaluations, logs, people
 from storage.models import Person
 
@@ -36,9 +36,9 @@ SHORT_KIND = {EvaluationKind.INITIAL: N_("initial"), EvaluationKind.MIDTERM: N_(
               EvaluationKind.ANNUAL: N_("annual")}
 
 
-async def my_student(ctx: Ctx, student_id: str) -> Person:
-    student = await ctx.session.get(Person, int_arg(student_id))
-    if student is None or not await people.is_supervised_by(ctx.session, student.id, ctx.me.id, "mentor"):
+async def my_student(ctx: Ctx, student_id: str | int) -> Person:
+    student = await people.supervised_student(ctx.session, int_arg(str(student_id)), ctx.me.id)
+    if student is None:
         raise NotFound(NOT_YOURS)
     return student
 
@@ -47,26 +47,24 @@ async def my_student(ctx: Ctx, student_id: str) -> Person:
 async def my_students(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
-    start, end = year.window(Window.TRAINING)
     students = await people.students_of(ctx.session, ctx.me.id, "mentor")
     if not students:
         return Screen(ctx.t("No students are assigned to you yet. The program office assigns them in the roster."))
     ids = [s.id for s in students]
-    found = await logs.activities(ctx.session, ids, start, end)
+    found = await logs.activities(ctx.session, ids, *year.training)
     kind = current_evaluation(ctx)
     evals = await evaluations.for_students(ctx.session, ids, kind, year.year)
     lines = [ctx.t("👥 <b>My students</b> · %(year)d · evaluation: %(kind)s", year=year.year,
                    kind=ctx.t(SHORT_KIND[kind]))]
     for student in students:
-        activity = found[student.id]
-        last = max((a.activity_date for a in activity), default=None)
-        month = sum(1 for a in activity if (a.activity_date.year, a.activity_date.month) == (today.year, today.month))
+        facts = progress_of(found[student.id], today)
         status = evals.get(student.id)
         lines.append(ctx.t("%(name)s (%(school)s, %(grade)s): sessions %(done)d/%(required)d · %(month)d logs this "
                            "month · last %(last)s · evaluation %(mark)s",
                            name=student.name, school=student.school.name, grade=student.grade or "—",
-                           done=count_sessions(activity), required=year.sessions_required, month=month,
-                           last=ctx.day(last) if last else "—", mark=EVALUATION_MARKS[status.status if status else None])
+                           done=facts.confirmed, required=year.sessions_required, month=facts.this_month,
+                           last=ctx.day(facts.last_activity) if facts.last_activity else "—",
+                           mark=EVALUATION_MARKS[status.status if status else None])
                      + (ctx.t(" (left the program)") if student.exited_at else ""))
     lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
     return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", mentor.payload("logs", s.id, 0))
@@ -96,11 +94,10 @@ async def student_logs(ctx: Ctx, student_id: str, page: str = "0") -> Screen:
 
 @mentor.button("log", role=Role.MENTOR)
 async def read_log(ctx: Ctx, log_id: str) -> list[Screen]:
-    log = await logs.log_by_id(ctx.session, int_arg(log_id))
-    if log is None or not await people.is_supervised_by(ctx.session, log.student_id, ctx.me.id, "mentor"):
+    log = await logs.log_of_mentor(ctx.session, int_arg(log_id), ctx.me.id)
+    if log is None:
         raise NotFound(N_("Log not found. It may have been removed, or it is not from your students."))
-    student = await ctx.session.get(Person, log.student_id)
-    assert student is not None
+    student = await my_student(ctx, log.student_id)
     head = f"<b>{esc(student.name)}</b>\n{status_line(ctx, log)}"
     return [Screen(f"{head}\n{summary(ctx, draft_of(log))}",
                    buttons=rows(Button(ctx.t("« Back to the logs"), mentor.payload("logs", student.id, 0)))),

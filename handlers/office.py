@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from handlers.kit import Button, Ctx, Flow, Screen, excerpt, int_arg, rows
-from program.calendar import Window
 from handlers.evaluation import answer_text
 from program.evaluations import KIND_LABELS, EvaluationKind, question
 from program.i18n import N_, Msgid
@@ -20,7 +19,7 @@ office = Flow("office")
 async def overview(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
-    start, end = year.window(Window.TRAINING)
+    start, end = year.training
     students = [s for s in await people.all_students(ctx.session)]
     active = [s for s in students if s.exited_at is None]
     found = await logs.activities(ctx.session, [s.id for s in students], start, end)

@@ -1,40 +1,22 @@
 """A student's progress and deadlines: confirmed sessions out of N, logs, evaluations, what is next."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from handlers.kit import Button, Ctx, Flow, Screen, rows
-from program.calendar import Milestone, ProgramYear, Window
+from program.calendar import Milestone, ProgramYear
 from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
 from program.i18n import Msgid, Safe
 from program.roles import Role
-from program.sessions import count_sessions
+from program.sessions import Progress, progress_of
 from storage import evaluations, logs, sessions as training
 
 progress = Flow("progress")
 
 
-@dataclass(frozen=True)
-class StudentProgress:
-    year: ProgramYear
-    confirmed: int
-    pending: int
-    logs_filed: int
-    logs_this_month: int
-    last_log: date | None
-
-
-async def student_progress(ctx: Ctx, student_id: int, today: date) -> StudentProgress:
+async def student_progress(ctx: Ctx, student_id: int, today: date) -> Progress:
     year = ctx.services.calendar.for_date(today)
-    start, end = year.window(Window.TRAINING)
-    found = (await logs.activities(ctx.session, [student_id], start, end))[student_id]
-    confirmed = count_sessions(found)
-    claimed = count_sessions(found, confirmed_only=False)
-    return StudentProgress(
-        year=year, confirmed=confirmed, pending=claimed - confirmed, logs_filed=len(found),
-        logs_this_month=sum(1 for a in found if (a.activity_date.year, a.activity_date.month) == (today.year, today.month)),
-        last_log=max((a.activity_date for a in found), default=None))
+    return progress_of((await logs.activities(ctx.session, [student_id], *year.training))[student_id], today)
 
 
 def bar(done: int, total: int) -> str:
@@ -56,19 +38,20 @@ def upcoming(ctx: Ctx, year: ProgramYear, today: date) -> list[Milestone]:
 @progress.command("progress", role=Role.STUDENT)
 async def show_progress(ctx: Ctx) -> Screen:
     today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
     facts = await student_progress(ctx, ctx.me.id, today)
-    required = facts.year.sessions_required
-    lines = [ctx.t("📈 <b>My progress</b> · %(year)d", year=facts.year.year),
+    required = year.sessions_required
+    lines = [ctx.t("📈 <b>My progress</b> · %(year)d", year=year.year),
              ctx.t("Confirmed sessions: %(done)d/%(required)d", done=facts.confirmed, required=required),
              bar(facts.confirmed, required)]
     if facts.pending:
         lines.append(ctx.t.plural("%(n)d more waiting for your teacher's confirmation",
                                   "%(n)d more waiting for your teacher's confirmation", facts.pending))
     lines.append(ctx.t.plural("Growth logs: %(n)d (%(month)d this month)", "Growth logs: %(n)d (%(month)d this month)",
-                              facts.logs_filed, month=facts.logs_this_month))
-    if facts.last_log:
-        lines.append(ctx.t("Last activity logged: %(day)s", day=ctx.day(facts.last_log)))
-    found = await evaluations.of_student(ctx.session, ctx.me.id, facts.year.year)
+                              facts.logs, month=facts.this_month))
+    if facts.last_activity:
+        lines.append(ctx.t("Last activity logged: %(day)s", day=ctx.day(facts.last_activity)))
+    found = await evaluations.of_student(ctx.session, ctx.me.id, year.year)
     lines.append("\n" + ctx.t("<b>Evaluations</b>"))
     for kind in EvaluationKind:
         evaluation = found.get(kind.value)
@@ -79,7 +62,7 @@ async def show_progress(ctx: Ctx) -> Screen:
         else:
             state = ctx.t("your mentor is writing it")
         lines.append(ctx.t("• %(kind)s: %(state)s", kind=Msgid(KIND_LABELS[kind]), state=Safe(state)))
-    coming = upcoming(ctx, facts.year, today)
+    coming = upcoming(ctx, year, today)
     if coming:
         nxt = coming[0]
         lines.append("\n" + ctx.t("Next milestone: %(title)s, %(day)s (%(left)s)", title=ctx.t.raw(nxt.title),
@@ -103,7 +86,7 @@ async def show_deadlines(ctx: Ctx) -> Screen:
                                   day=ctx.day(held.starts_at.astimezone(ctx.services.zone).date()), topic=held.topic))
         facts = await student_progress(ctx, ctx.me.id, today)
         missing = year.sessions_required - facts.confirmed
-        end = year.window(Window.TRAINING)[1]
+        end = year.training[1]
         if missing > 0 and end >= today:
             personal.append(ctx.t.plural(
                 "🎯 %(n)d more confirmed session by %(day)s (%(left)s)",

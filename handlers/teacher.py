@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
 from handlers.student_log import attachment_screens, draft_of, hours_text, summary
-from program.calendar import Window
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
 from program.i18n import N_, Translator
 from program.roles import Role
-from program.sessions import count_sessions, expected_by
+from program.sessions import count_sessions, expected_by, progress_of
 from storage import logs, people
 from storage.models import GrowthLog, Person
 
@@ -62,18 +61,24 @@ async def _pending_log(ctx: Ctx, log_id: str) -> GrowthLog:
     return log
 
 
-async def _confirm(ctx: Ctx, log: GrowthLog) -> None:
-    logs.review(log, teacher_id=ctx.me.id, confirmed=True, reason=None, now=ctx.now())
-    year = ctx.services.calendar.for_date(log.activity_date)
-    start, end = year.window(Window.TRAINING)
-    confirmed = count_sessions((await logs.activities(ctx.session, [log.student_id], start, end))[log.student_id])
-    day, kind, required = log.activity_date, log.kind, year.sessions_required
+async def _confirm(ctx: Ctx, confirmed_logs: list[GrowthLog]) -> None:
+    """Confirms logs and tells each student their new count (one query for all of them)."""
+    now = ctx.now()
+    for log in confirmed_logs:
+        logs.review(log, teacher_id=ctx.me.id, confirmed=True, reason=None, now=now)
+    if not confirmed_logs:
+        return
+    year = ctx.services.calendar.for_date(confirmed_logs[0].activity_date)
+    found = await logs.activities(ctx.session, list({log.student_id for log in confirmed_logs}), *year.training)
+    for log in confirmed_logs:
+        day, kind, done, required = log.activity_date, log.kind, count_sessions(found[log.student_id]), \
+            year.sessions_required
 
-    def render(t: Translator) -> Screen:
-        return Screen(t("✅ Your teacher confirmed your growth log of %(day)s (%(kind)s). Confirmed sessions: "
-                        "%(done)d/%(required)d.", day=day, kind=_kind(t, kind), done=confirmed, required=required))
+        def render(t: Translator, day=day, kind=kind, done=done) -> Screen:  # noqa: ANN001 - bound per log
+            return Screen(t("✅ Your teacher confirmed your growth log of %(day)s (%(kind)s). Confirmed sessions: "
+                            "%(done)d/%(required)d.", day=day, kind=_kind(t, kind), done=done, required=required))
 
-    ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)
+        ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{now.isoformat()}", render)
 
 
 def _seen_stamp(ctx: Ctx) -> int:
@@ -95,7 +100,7 @@ async def confirm_one(ctx: Ctx, log_id: str, seen: str) -> Screen:
     log = await _pending_log(ctx, log_id)
     if _changed_since(log, seen):
         return await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))
-    await _confirm(ctx, log)
+    await _confirm(ctx, [log])
     return await confirm_page(ctx, replace=True, note=ctx.t("Confirmed ✓"))
 
 
@@ -105,19 +110,14 @@ async def confirm_all(ctx: Ctx, seen: str, ids: str) -> Screen:
     wanted = [int_arg(part) for part in ids.split(".") if part][:PAGE]
     if not wanted:
         raise NotFound(NOT_FOUND)
-    done = changed = 0
-    for log_id in wanted:
-        log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id)
-        if log is None or log.status != LogStatus.SUBMITTED.value:
-            continue
-        if _changed_since(log, seen):
-            changed += 1
-            continue
-        await _confirm(ctx, log)
-        done += 1
-    if done == 0 and changed == 0:
+    pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id)
+               if log.status == LogStatus.SUBMITTED.value]
+    unchanged = [log for log in pending if not _changed_since(log, seen)]
+    changed = len(pending) - len(unchanged)
+    if not pending:
         raise NotFound(NOT_FOUND)
-    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", done)
+    await _confirm(ctx, unchanged)
+    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", len(unchanged))
     if changed:
         note += "\n" + ctx.t(CHANGED)
     return await confirm_page(ctx, replace=True, note=note)
@@ -184,7 +184,7 @@ async def keep_pending(ctx: Ctx) -> Screen:
 async def school_overview(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
-    start, end = year.window(Window.TRAINING)
+    start, end = year.training
     students = [s for s in await people.students_of_school(ctx.session, ctx.me.school_id) if s.exited_at is None]
     if not students:
         return Screen(ctx.t("No students of your school are in the roster yet."))
@@ -194,9 +194,8 @@ async def school_overview(ctx: Ctx) -> Screen:
                    school=ctx.me.school.name, count=len(students), pace=pace, required=year.sessions_required)]
     nudges = []
     for student in students:
-        activity = found[student.id]
-        confirmed = count_sessions(activity)
-        last = max((a.activity_date for a in activity), default=None)
+        facts = progress_of(found[student.id], today)
+        confirmed, last = facts.confirmed, facts.last_activity
         since = ctx.t.plural("%(n)d day ago", "%(n)d days ago", (today - last).days) if last else ctx.t("no logs yet")
         behind = confirmed < pace
         lines.append(ctx.t("%(mark)s %(name)s: %(done)d/%(required)d confirmed · last log %(since)s",

@@ -44,9 +44,10 @@ class ProgramYear:
     def window(self, which: Window) -> tuple[date, date]:
         return self.windows[which]
 
-    def is_open(self, which: Window, today: date) -> bool:
-        start, end = self.windows[which]
-        return start <= today <= end
+    @property
+    def training(self) -> tuple[date, date]:
+        """The training period (培养周期), in which sessions count."""
+        return self.windows[Window.TRAINING]
 
     def milestones(self) -> list[Milestone]:
         w = self.windows

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from program.i18n import N_
+
 
 class ProgramError(Exception):
     """A rule refused an action. `message` is an untranslated msgid; `params` fill its placeholders."""
 
-    message: str = "That is not possible right now."
+    message: str = N_("That is not possible right now.")
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         super().__init__(message or self.message)
@@ -17,12 +19,12 @@ class ProgramError(Exception):
 
 
 class NotFound(ProgramError):
-    message = "Not found. It may have been removed, or it is not yours."
+    message = N_("Not found. It may have been removed, or it is not yours.")
 
 
 class NotAllowed(ProgramError):
-    message = "You cannot do that."
+    message = N_("You cannot do that.")
 
 
 class InvalidInput(ProgramError):
-    message = "I could not understand that."
+    message = N_("I could not understand that.")

@@ -43,7 +43,6 @@ class LogStatus(StrEnum):
 
 # Per text part (what I did / what I learned / next steps). Documented in README; never cut silently.
 TEXT_LIMIT = 2000
-MIN_TEXT = 2
 MAX_HOURS = 24
 MAX_ATTACHMENTS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot can download

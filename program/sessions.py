@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from program.growth_log import ActivityKind, LogStatus, claims_session
 
@@ -33,6 +33,26 @@ def count_sessions(logs: Iterable[LoggedActivity], *, confirmed_only: bool = Tru
         and (log.status is LogStatus.CONFIRMED or not confirmed_only)
     }
     return len(keys)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a student stands in a program year, from their logged activities."""
+
+    confirmed: int  # sessions that count
+    pending: int  # further sessions waiting for a teacher
+    logs: int
+    this_month: int
+    last_activity: date | None
+
+
+def progress_of(activities: Sequence[LoggedActivity], today: date) -> Progress:
+    confirmed = count_sessions(activities)
+    return Progress(
+        confirmed=confirmed, pending=count_sessions(activities, confirmed_only=False) - confirmed,
+        logs=len(activities),
+        this_month=sum(1 for a in activities if (a.activity_date.year, a.activity_date.month) == (today.year, today.month)),
+        last_activity=max((a.activity_date for a in activities), default=None))
 
 
 def expected_by(today: date, start: date, end: date, required: int) -> int:

@@ -35,14 +35,13 @@ async def get(session: AsyncSession, student_id: int, kind: EvaluationKind, year
     return result.scalar_one_or_none()
 
 
-async def get_or_start(session: AsyncSession, *, student_id: int, mentor_id: int, kind: EvaluationKind,
-                       year: int, now: datetime) -> Evaluation:
-    evaluation = await get(session, student_id, kind, year)
-    if evaluation is None:
-        evaluation = Evaluation(student_id=student_id, mentor_id=mentor_id, kind=kind.value, program_year=year,
-                                status=EvaluationStatus.DRAFT.value, answers={}, created_at=now, updated_at=now)
-        session.add(evaluation)
-        await session.flush()
+async def start(session: AsyncSession, *, student_id: int, mentor_id: int, kind: EvaluationKind,
+                year: int, now: datetime) -> Evaluation:
+    """A new draft; the unique (student, kind, year) key refuses a second one."""
+    evaluation = Evaluation(student_id=student_id, mentor_id=mentor_id, kind=kind.value, program_year=year,
+                            status=EvaluationStatus.DRAFT.value, answers={}, created_at=now, updated_at=now)
+    session.add(evaluation)
+    await session.flush()
     return evaluation
 
 
@@ -120,3 +119,14 @@ async def recent_changes(session: AsyncSession, offset: int, limit: int) -> list
         .join(actor, actor.id == EvaluationChange.actor_id).join(student, student.id == Evaluation.student_id)
         .order_by(EvaluationChange.at.desc(), EvaluationChange.id.desc()).offset(offset).limit(limit))
     return [tuple(row) for row in rows.all()]  # type: ignore[misc]
+
+
+async def of_mentor(session: AsyncSession, evaluation_id: int, mentor_id: int) -> Evaluation | None:
+    """An evaluation only if its student is one of this mentor's (co-mentors share it)."""
+    from storage.models import Supervision
+
+    result = await session.execute(
+        select(Evaluation).join(Supervision, Supervision.student_id == Evaluation.student_id)
+        .where(Evaluation.id == evaluation_id, Supervision.supervisor_id == mentor_id,
+               Supervision.relation == "mentor"))
+    return result.scalar_one_or_none()

@@ -20,9 +20,7 @@ async def find(session: AsyncSession, code: str) -> Invite | None:
 
 async def issue(session: AsyncSession, person_id: int, now: datetime, ttl: timedelta) -> Invite:
     """A fresh invite; any earlier unused one for the person stops working."""
-    await session.execute(
-        update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
-                             Invite.revoked_at.is_(None)).values(revoked_at=now))
+    await revoke(session, person_id, now)
     invite = Invite(person_id=person_id, code=new_code(), created_at=now, expires_at=now + ttl)
     session.add(invite)
     await session.flush()

@@ -94,13 +94,20 @@ async def pending_at_school(session: AsyncSession, school_id: int, offset: int, 
     return [(log, name) for log, name in rows], total
 
 
-async def log_at_school(session: AsyncSession, log_id: int, school_id: int) -> GrowthLog | None:
-    """A log only if its student is at this school: other schools' ids read as not found."""
+async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_id: int) -> Sequence[GrowthLog]:
+    """Those of the logs whose student is at this school: other schools' ids are left out."""
     from storage.models import Person
 
     result = await session.execute(select(GrowthLog).join(Person, Person.id == GrowthLog.student_id)
-                                   .where(GrowthLog.id == log_id, Person.school_id == school_id))
-    return result.scalar_one_or_none()
+                                   .where(GrowthLog.id.in_(log_ids), Person.school_id == school_id)
+                                   .order_by(GrowthLog.submitted_at, GrowthLog.id))
+    return result.scalars().all()
+
+
+async def log_at_school(session: AsyncSession, log_id: int, school_id: int) -> GrowthLog | None:
+    """A log only if its student is at this school: other schools' ids read as not found."""
+    found = await logs_at_school(session, [log_id], school_id)
+    return found[0] if found else None
 
 
 async def logs_of_student(session: AsyncSession, student_id: int, first: date, last: date,
@@ -116,11 +123,6 @@ def review(log: GrowthLog, *, teacher_id: int, confirmed: bool, reason: str | No
     log.reviewed_by, log.reviewed_at, log.reject_reason = teacher_id, now, reason
 
 
-async def log_by_id(session: AsyncSession, log_id: int) -> GrowthLog | None:
-    """Only for callers that check who may read it (a mentor's students, a teacher's school)."""
-    return await session.get(GrowthLog, log_id)
-
-
 async def platform_marks(session: AsyncSession, first: date, last: date) -> tuple[int, int]:
     """(logs marked as submitted on the national platform, all logs) in a period."""
     total = (await session.execute(select(func.count()).select_from(GrowthLog)
@@ -128,3 +130,13 @@ async def platform_marks(session: AsyncSession, first: date, last: date) -> tupl
     marked = (await session.execute(select(func.count()).select_from(GrowthLog).where(
         GrowthLog.activity_date.between(first, last), GrowthLog.platform_submitted_at.is_not(None)))).scalar_one()
     return marked, total
+
+
+async def log_of_mentor(session: AsyncSession, log_id: int, mentor_id: int) -> GrowthLog | None:
+    """A log only if its student is one of this mentor's."""
+    from storage.models import Supervision
+
+    result = await session.execute(
+        select(GrowthLog).join(Supervision, Supervision.student_id == GrowthLog.student_id)
+        .where(GrowthLog.id == log_id, Supervision.supervisor_id == mentor_id, Supervision.relation == "mentor"))
+    return result.scalar_one_or_none()

@@ -91,3 +91,12 @@ async def all_students(session: AsyncSession) -> Sequence[Person]:
         select(Person).join(PersonRole, PersonRole.person_id == Person.id)
         .where(PersonRole.role == Role.STUDENT.value).order_by(Person.school_id, Person.name))
     return result.scalars().unique().all()
+
+
+async def supervised_student(session: AsyncSession, student_id: int, supervisor_id: int,
+                             relation: str = "mentor") -> Person | None:
+    """The student only if this mentor (or teacher) supervises them: others read as not found."""
+    result = await session.execute(
+        select(Person).join(Supervision, Supervision.student_id == Person.id)
+        .where(Person.id == student_id, Supervision.supervisor_id == supervisor_id, Supervision.relation == relation))
+    return result.unique().scalar_one_or_none()

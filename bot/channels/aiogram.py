@@ -17,11 +17,9 @@ from aiogram.types import (
 )
 
 from bot.channels.polling import Poller
-from bot.channels.telegram_common import (
-    ALLOWED_UPDATES, Refusal, ScreenSender, bad_request, bot_commands, parse_command,
-)
+from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
-from handlers.kit import FileRef, Incoming, Screen
+from handlers.kit import FileRef, Screen
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +39,6 @@ def _markup(screen: Screen | None) -> Any:
     return None
 
 
-def _files(message: Message) -> tuple[FileRef, ...]:
-    if message.photo:
-        biggest = message.photo[-1]
-        return (FileRef("photo", biggest.file_id, biggest.file_unique_id, size=biggest.file_size),)
-    if message.document:
-        d = message.document
-        return (FileRef("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type, d.file_size),)
-    return ()
-
-
 def _chat_of(update: Update) -> int:
     if update.message is not None:
         return update.message.chat.id
@@ -59,12 +47,12 @@ def _chat_of(update: Update) -> int:
     return 0
 
 
-class AiogramChannel(ScreenSender):
+class AiogramChannel(TelegramChannel):
     name = "aiogram"
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
         self.engine = engine
-        self.update_scope = f"telegram:{token.split(':', 1)[0]}"  # the bot id is the token's first part
+        self.update_scope = self.scope_for(token)
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)),
                        default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                                     link_preview=LinkPreviewOptions(is_disabled=True)))
@@ -79,10 +67,7 @@ class AiogramChannel(ScreenSender):
         me = await self.bot.get_me()
         self.username = me.username
         await self.bot.delete_webhook(drop_pending_updates=False)
-        available = set(self.engine.commands)
-        for language, code in (("zh_CN", None), ("en", "en")):
-            await self.bot.set_my_commands([BotCommand(command=c, description=d)
-                                            for c, d in bot_commands(language, available)], language_code=code)
+        await self.announce_commands()
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.poller.run(stop)
@@ -99,29 +84,18 @@ class AiogramChannel(ScreenSender):
         await self.dispatcher.feed_update(self.bot, update)
 
     async def on_message(self, message: Message, event_update: Update) -> None:
-        if message.chat.type != "private" or message.from_user is None:
-            return
-        command = parse_command(message.text, self.username)
-        incoming = Incoming(
-            user_id=message.from_user.id, chat_id=message.chat.id, language=message.from_user.language_code,
-            first_name=message.from_user.first_name,
-            text=None if command else (message.text if message.text is not None else message.caption),
-            command=command[0] if command else None, argument=command[1] if command else None,
-            files=_files(message), update_id=event_update.update_id, update_scope=self.update_scope)
-        await self.show(message.chat.id, await self.engine.handle(incoming))
+        if message.chat.type == "private" and message.from_user is not None:
+            await self.on_private_message(message, message.from_user, event_update.update_id)
 
     async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
-        chat_id = query.message.chat.id if query.message else query.from_user.id
-        message_id = query.message.message_id if query.message else None
-        incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
-                            first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
-                            update_id=event_update.update_id, update_scope=self.update_scope)
-        reply = await self.engine.handle(incoming)
-        try:
-            await query.answer(text=reply.toast)
-        except TelegramBadRequest as error:  # answered too late: the screens below still matter
-            log.info("callback answer failed: %s", error)
-        await self.show(chat_id, reply, message_id)
+        await self.on_button_press(query, event_update.update_id)
+
+    async def answer_button(self, query: CallbackQuery, text: str | None) -> None:
+        await query.answer(text=text)
+
+    async def set_commands(self, commands: list[tuple[str, str]], language_code: str | None) -> None:
+        await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands],
+                                       language_code=language_code)
 
     async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
         await self.bot.send_message(chat_id, text, reply_markup=_markup(screen))

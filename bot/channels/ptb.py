@@ -7,7 +7,7 @@ import warnings
 from typing import Any
 
 from telegram import (
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyKeyboardMarkup,
+    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyKeyboardMarkup,
     ReplyKeyboardRemove, Update,
 )
 from telegram.constants import ParseMode
@@ -15,11 +15,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
 
 from bot.channels.polling import Poller
-from bot.channels.telegram_common import (
-    ALLOWED_UPDATES, Refusal, ScreenSender, bad_request, bot_commands, parse_command,
-)
+from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
-from handlers.kit import FileRef, Incoming, Screen
+from handlers.kit import FileRef, Screen
 
 log = logging.getLogger(__name__)
 
@@ -37,27 +35,17 @@ def _markup(screen: Screen | None) -> Any:
     return None
 
 
-def _files(message: Message) -> tuple[FileRef, ...]:
-    if message.photo:
-        biggest = message.photo[-1]
-        return (FileRef("photo", biggest.file_id, biggest.file_unique_id, size=biggest.file_size),)
-    if message.document:
-        d = message.document
-        return (FileRef("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type, d.file_size),)
-    return ()
-
-
 def _chat_of(update: Update) -> int:
     chat = update.effective_chat
     return chat.id if chat else 0
 
 
-class PtbChannel(ScreenSender):
+class PtbChannel(TelegramChannel):
     name = "ptb"
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
         self.engine = engine
-        self.update_scope = f"telegram:{token.split(':', 1)[0]}"  # the bot id is the token's first part
+        self.update_scope = self.scope_for(token)
         self.app: Application = (
             ApplicationBuilder().token(token)
             .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
@@ -81,10 +69,7 @@ class PtbChannel(ScreenSender):
     async def start(self) -> None:
         await self.app.initialize()  # getMe
         await self.bot.delete_webhook(drop_pending_updates=False)
-        available = set(self.engine.commands)
-        for language, code in (("zh_CN", None), ("en", "en")):
-            await self.bot.set_my_commands([BotCommand(c, d) for c, d in bot_commands(language, available)],
-                                           language_code=code)
+        await self.announce_commands()
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.poller.run(stop)
@@ -98,32 +83,18 @@ class PtbChannel(ScreenSender):
                                           read_timeout=timeout + 15)
 
     async def on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, user = update.message, update.effective_user
-        if message is None or user is None:
-            return
-        command = parse_command(message.text, self.username)
-        incoming = Incoming(
-            user_id=user.id, chat_id=message.chat.id, language=user.language_code, first_name=user.first_name,
-            text=None if command else (message.text if message.text is not None else message.caption),
-            command=command[0] if command else None, argument=command[1] if command else None,
-            files=_files(message), update_id=update.update_id, update_scope=self.update_scope)
-        await self.show(message.chat.id, await self.engine.handle(incoming))
+        if update.message is not None and update.effective_user is not None:
+            await self.on_private_message(update.message, update.effective_user, update.update_id)
 
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None
-        message = query.message
-        chat_id = message.chat.id if message else query.from_user.id
-        message_id = message.message_id if message else None
-        incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
-                            first_name=query.from_user.first_name, payload=query.data or "", message_id=message_id,
-                            update_id=update.update_id, update_scope=self.update_scope)
-        reply = await self.engine.handle(incoming)
-        try:
-            await query.answer(text=reply.toast)
-        except BadRequest as error:  # answered too late: the screens below still matter
-            log.info("callback answer failed: %s", error)
-        await self.show(chat_id, reply, message_id)
+        assert update.callback_query is not None
+        await self.on_button_press(update.callback_query, update.update_id)
+
+    async def answer_button(self, query: Any, text: str | None) -> None:
+        await query.answer(text=text)
+
+    async def set_commands(self, commands: list[tuple[str, str]], language_code: str | None) -> None:
+        await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands], language_code=language_code)
 
     async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
         await self.bot.send_message(chat_id, text, reply_markup=_markup(screen))

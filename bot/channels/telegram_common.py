@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from handlers.kit import Button, FileRef, Reply, Screen
+from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.menu import MENU
 from program.i18n import translator
 from scheduler.delivery import RecipientBlocked, RetryLater
@@ -115,8 +115,30 @@ class Refusal:
         self.retry_after, self.blocked, self.not_modified, self.gone = retry_after, blocked, not_modified, gone
 
 
-class ScreenSender:
-    """Shows Screens on Telegram; an adapter supplies the four library calls and reads refusals."""
+def files_of(message: Any) -> tuple[FileRef, ...]:
+    """The photo (largest size) or document of a message; both libraries mirror the Bot API's fields."""
+    if message.photo:
+        biggest = message.photo[-1]
+        return (FileRef("photo", biggest.file_id, biggest.file_unique_id, size=biggest.file_size),)
+    if message.document:
+        d = message.document
+        return (FileRef("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type, d.file_size),)
+    return ()
+
+
+class TelegramChannel:
+    """What both adapters do the same way: Telegram updates in as Incoming, Screens out, refusals read.
+
+    An adapter supplies the library's calls (send_text, send_file, edit_text, answer_button, set_commands)
+    and `refusal()`, which tells Telegram's refusals apart whichever library raised them.
+    """
+
+    engine: Any  # handlers.engine.Engine
+    username: str | None = None
+    update_scope: str = "telegram"
+
+    def scope_for(self, token: str) -> str:
+        return f"telegram:{token.split(':', 1)[0]}"  # update ids are per bot; the bot id starts the token
 
     async def send_text(self, chat_id: int, text: str, screen: Screen | None) -> None:
         raise NotImplementedError
@@ -127,9 +149,44 @@ class ScreenSender:
     async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
         raise NotImplementedError
 
+    async def answer_button(self, query: Any, text: str | None) -> None:
+        raise NotImplementedError
+
+    async def set_commands(self, commands: list[tuple[str, str]], language_code: str | None) -> None:
+        raise NotImplementedError
+
     def refusal(self, error: Exception) -> Refusal | None:
         """A Telegram refusal, or None for anything else (which then propagates)."""
         raise NotImplementedError
+
+    async def announce_commands(self) -> None:
+        available = set(self.engine.commands)
+        for language, code in (("zh_CN", None), ("en", "en")):
+            await self.set_commands(bot_commands(language, available), code)
+
+    async def on_private_message(self, message: Any, user: Any, update_id: int) -> None:
+        command = parse_command(message.text, self.username)
+        incoming = Incoming(
+            user_id=user.id, chat_id=message.chat.id, language=user.language_code,
+            text=None if command else (message.text if message.text is not None else message.caption),
+            command=command[0] if command else None, argument=command[1] if command else None,
+            files=files_of(message), update_id=update_id, update_scope=self.update_scope)
+        await self.show(message.chat.id, await self.engine.handle(incoming))
+
+    async def on_button_press(self, query: Any, update_id: int) -> None:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        message_id = query.message.message_id if query.message else None
+        incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
+                            payload=query.data or "", message_id=message_id, update_id=update_id,
+                            update_scope=self.update_scope)
+        reply = await self.engine.handle(incoming)
+        try:
+            await self.answer_button(query, reply.toast)
+        except Exception as error:  # answered too late: the screens below still matter
+            if self.refusal(error) is None:
+                raise
+            log.info("callback answer failed: %s", error)
+        await self.show(chat_id, reply, message_id)
 
     async def show(self, chat_id: int, reply: Reply, tapped: int | None = None) -> None:
         for screen in reply.screens:
