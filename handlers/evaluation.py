@@ -1,19 +1,27 @@
 """A mentor's evaluations (初期, 中期, 年度): step by step, saved at every answer, reviewed, submitted, edited in the window."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
-from handlers.mentor import my_student
-from handlers.my_logs import status_icon
-from program.calendar import Window
+from handlers.mentor import EVALUATION_MARKS, NO_STUDENTS, my_student
+from handlers.student_log import activity_label, status_icon
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.evaluations import (
-    KIND_LABELS, KIND_WINDOWS, QUESTIONS, EvaluationKind, EvaluationStatus, Question, check_answer,
-    ensure_window_open, evaluation_window, missing_answers,
+    KIND_LABELS,
+    KIND_WINDOWS,
+    QUESTIONS,
+    EvaluationKind,
+    EvaluationStatus,
+    Question,
+    check_answer,
+    ensure_window_open,
+    evaluated_period,
+    evaluation_window,
+    missing_answers,
 )
-from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
+from program.growth_log import ActivityKind, LogStatus
 from program.i18n import N_, Msgid
 from program.roles import Role
 from program.sessions import LoggedActivity, count_sessions
@@ -22,7 +30,7 @@ from storage.models import Evaluation, Person
 
 evaluate = Flow("ev")
 NOT_YOURS = N_("Not found. It may have been removed, or it is not yours.")
-STATUS_MARKS = {None: "·", EvaluationStatus.DRAFT.value: "✎", EvaluationStatus.SUBMITTED.value: "✓"}
+WINDOW_STATES = {"open": N_("open now"), "not yet": N_("not open yet"), "closed": N_("closed")}
 CONTEXT_LINES = 8
 
 
@@ -44,23 +52,18 @@ async def _window_check(ctx: Ctx, kind: EvaluationKind) -> None:
 
 
 @evaluate.command("evaluate", role=Role.MENTOR)
+@evaluate.button("kinds", role=Role.MENTOR)
 async def choose_kind(ctx: Ctx) -> Screen:
     year, today = _year(ctx), ctx.today()
     lines = [ctx.t("🧾 <b>Evaluations</b> · %(year)d", year=year.year)]
     buttons = []
     for kind in EvaluationKind:
         window = evaluation_window(kind, year)
-        state = ctx.t("open now") if window.contains(today) else \
-            ctx.t("not open yet") if today < window.opens else ctx.t("closed")
+        state = ctx.t(WINDOW_STATES[window.state(today)])
         lines.append(ctx.t("• %(kind)s: %(opens)s – %(closes)s (%(state)s)", kind=Msgid(KIND_LABELS[kind]),
                            opens=ctx.day(window.opens), closes=ctx.day(window.closes), state=state))
         buttons.append(Button(ctx.t(KIND_LABELS[kind]), evaluate.payload("kind", kind.value)))
     return Screen("\n".join(lines), buttons=rows(*buttons, per_row=1))
-
-
-@evaluate.button("kinds", role=Role.MENTOR)
-async def back_to_kinds(ctx: Ctx) -> Screen:
-    return await choose_kind(ctx)
 
 
 @evaluate.button("kind", role=Role.MENTOR)
@@ -73,11 +76,11 @@ async def choose_student(ctx: Ctx, kind_value: str) -> Screen:
     text = ctx.t("<b>%(kind)s</b>, open %(opens)s – %(closes)s. Choose a student (· not started, ✎ draft, "
                  "✓ submitted):", kind=Msgid(KIND_LABELS[kind]), opens=ctx.day(window.opens),
                  closes=ctx.day(window.closes))
-    buttons = [Button(f"{STATUS_MARKS[found[s.id].status if s.id in found else None]} {s.name}",
+    buttons = [Button(f"{EVALUATION_MARKS[found[s.id].status if s.id in found else None]} {s.name}",
                       evaluate.payload("open", kind.value, s.id))
                for s in students if s.exited_at is None or s.id in found]
     if not buttons:
-        text = ctx.t("No students are assigned to you yet. The program office assigns them in the roster.")
+        text = ctx.t(NO_STUDENTS)
     return Screen(text, buttons=rows(*buttons) + rows(Button(ctx.t("« Back"), evaluate.payload("kinds"))))
 
 
@@ -88,7 +91,7 @@ def context_lines(ctx: Ctx, student: Person, kind: EvaluationKind, found: list[A
                    name=student.name, first=ctx.day(first), last=ctx.day(last), done=confirmed, count=len(found))]
     for log in found[-CONTEXT_LINES:]:
         lines.append(f"{status_icon(log)} {ctx.day(log.activity_date)} "
-                     f"{esc(ctx.t.raw(ACTIVITY_LABELS[ActivityKind(log.kind)]))}: {esc(excerpt(log.did, 70))}")
+                     f"{esc(activity_label(ctx.t, log.kind))}: {esc(excerpt(log.did, 70))}")
     if len(found) > CONTEXT_LINES:
         lines.append(ctx.t("…and %(more)d earlier ones (👥 My students shows them all).", more=len(found) - CONTEXT_LINES))
     return "\n".join(lines)
@@ -96,15 +99,6 @@ def context_lines(ctx: Ctx, student: Person, kind: EvaluationKind, found: list[A
 
 def _activity(log: Any) -> LoggedActivity:
     return LoggedActivity(LogStatus(log.status), ActivityKind(log.kind), log.activity_date, log.session_id)
-
-
-def period(ctx: Ctx, kind: EvaluationKind) -> tuple[date, date]:
-    """Initial: January–March; mid-term: up to its window; annual: the year so far."""
-    year = _year(ctx)
-    start = year.training[0]
-    if kind is EvaluationKind.INITIAL:
-        return start, year.window(Window.INITIAL_EVALUATION)[0].replace(day=1) - timedelta(days=1)
-    return start, min(ctx.today(), year.training[1])
 
 
 @evaluate.button("open", role=Role.MENTOR)
@@ -121,7 +115,7 @@ async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Sc
         return [review_screen(ctx, existing, student, editable=False)]
     evaluation = existing or await evaluations.start(ctx.session, student_id=student.id, mentor_id=ctx.me.id,
                                                      kind=kind, year=year.year, now=ctx.now())
-    first, last = period(ctx, kind)
+    first, last = evaluated_period(kind, year, ctx.today())
     found = list(await logs.logs_of_student(ctx.session, student.id, first, last))
     ctx.state.begin(evaluate.name, "answer", {"id": evaluation.id, "q": 0})
     screens = [Screen(context_lines(ctx, student, kind, found, first, last))]

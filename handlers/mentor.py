@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from handlers.kit import Button, Ctx, Flow, Screen, esc, int_arg, rows
-from handlers.student_log import attachment_screens, draft_of, summary
-from handlers.my_logs import status_icon, status_line
-from program.calendar import Window
+from handlers.my_logs import status_line
+from handlers.student_log import attachment_screens, draft_of, log_button_label, summary
 from program.errors import NotFound
-from program.evaluations import EvaluationKind, EvaluationStatus
-from program.growth_log import ACTIVITY_LABELS, ActivityKind
+from program.evaluations import EvaluationKind, EvaluationStatus, current_kind
 from program.i18n import N_
 from program.roles import Role
 from program.sessions import progress_of
@@ -17,18 +15,7 @@ from storage.models import Person
 mentor = Flow("mst")
 PAGE = 5
 NOT_YOURS = N_("Student not found. You can only see your own students.")
-
-
-def current_evaluation(ctx: Ctx) -> EvaluationKind:
-    """The evaluation a mentor cares about now: the one whose window is open or comes next."""
-    today = ctx.today()
-    year = ctx.services.calendar.for_date(today)
-    for kind, window in ((EvaluationKind.INITIAL, Window.INITIAL_EVALUATION),
-                         (EvaluationKind.MIDTERM, Window.MIDTERM_EVALUATION),
-                         (EvaluationKind.ANNUAL, Window.ANNUAL_MENTOR_EVALUATION)):
-        if today <= year.window(window)[1]:
-            return kind
-    return EvaluationKind.ANNUAL
+NO_STUDENTS = N_("No students are assigned to you yet. The program office assigns them in the roster.")
 
 
 EVALUATION_MARKS = {None: "·", EvaluationStatus.DRAFT.value: "✎", EvaluationStatus.SUBMITTED.value: "✓"}
@@ -44,15 +31,16 @@ async def my_student(ctx: Ctx, student_id: str | int) -> Person:
 
 
 @mentor.command("students", role=Role.MENTOR)
+@mentor.button("list", role=Role.MENTOR)
 async def my_students(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     students = await people.students_of(ctx.session, ctx.me.id, "mentor")
     if not students:
-        return Screen(ctx.t("No students are assigned to you yet. The program office assigns them in the roster."))
+        return Screen(ctx.t(NO_STUDENTS))
     ids = [s.id for s in students]
     found = await logs.activities(ctx.session, ids, *year.training)
-    kind = current_evaluation(ctx)
+    kind = current_kind(year, today)
     evals = await evaluations.for_students(ctx.session, ids, kind, year.year)
     lines = [ctx.t("👥 <b>My students</b> · %(year)d · evaluation: %(kind)s", year=year.year,
                    kind=ctx.t(SHORT_KIND[kind]))]
@@ -71,11 +59,6 @@ async def my_students(ctx: Ctx) -> Screen:
                                                    for s in students)))
 
 
-@mentor.button("list", role=Role.MENTOR)
-async def back_to_list(ctx: Ctx) -> Screen:
-    return await my_students(ctx)
-
-
 @mentor.button("logs", role=Role.MENTOR)
 async def student_logs(ctx: Ctx, student_id: str, page: str = "0") -> Screen:
     student = await my_student(ctx, student_id)
@@ -84,8 +67,7 @@ async def student_logs(ctx: Ctx, student_id: str, page: str = "0") -> Screen:
     pages = max(1, (total + PAGE - 1) // PAGE)
     text = ctx.t("📚 <b>%(name)s</b>: %(total)d growth logs, page %(page)d of %(pages)d.", name=student.name,
                  total=total, page=number + 1, pages=pages)
-    buttons = [Button(f"{status_icon(log)} {ctx.day(log.activity_date)} {ctx.t.raw(ACTIVITY_LABELS[ActivityKind(log.kind)])}",
-                      mentor.payload("log", log.id)) for log in found]
+    buttons = [Button(log_button_label(ctx, log), mentor.payload("log", log.id)) for log in found]
     nav = [Button("◀", mentor.payload("logs", student.id, number - 1)) if number > 0 else None,
            Button("▶", mentor.payload("logs", student.id, number + 1)) if number + 1 < pages else None,
            Button(ctx.t("« My students"), mentor.payload("list"))]

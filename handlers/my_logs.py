@@ -1,10 +1,25 @@
 """A student's own logs: list them, open one with its files, start an edit, copy it for the platform."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, esc, Flow, Screen, int_arg, rows
-from handlers.student_log import TEXT_PARTS, attachment_screens, draft_of, hours_text, start_editing, summary
+from handlers.kit import Button, Ctx, Flow, Screen, esc, int_arg, rows
+from handlers.student_log import (
+    TEXT_PARTS,
+    activity_label,
+    attachment_screens,
+    draft_of,
+    edit_facts,
+    hours_text,
+    log_button_label,
+    start_editing,
+    summary,
+)
 from program.errors import NotFound
-from program.growth_log import ACTIVITY_LABELS, ActivityKind, EditCheck, LogStatus, claims_session, is_editable
+from program.growth_log import (
+    ActivityKind,
+    LogStatus,
+    claims_session,
+    is_editable,
+)
 from program.i18n import N_
 from program.roles import Role
 from storage import logs
@@ -12,13 +27,6 @@ from storage.models import GrowthLog
 
 my_logs = Flow("mylogs")
 PAGE = 6
-STATUS_ICONS = {"confirmed": "✅", "rejected": "↩️", "submitted": "⏳"}
-
-
-def status_icon(log: GrowthLog) -> str:
-    return STATUS_ICONS[log.status] if claims_session(ActivityKind(log.kind)) else "📓"
-
-
 def status_line(ctx: Ctx, log: GrowthLog) -> str:
     if not claims_session(ActivityKind(log.kind)):
         return ctx.t("📓 Diary entry (no confirmation needed)")
@@ -36,8 +44,7 @@ async def list_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
         return Screen(ctx.t("You have not filed any growth logs yet."),
                       buttons=rows(Button(ctx.t("📝 New growth log"), "log:new")), replace=replace)
     pages = (total + PAGE - 1) // PAGE
-    buttons = [Button(f"{status_icon(log)} {ctx.day(log.activity_date)} {ctx.t.raw(ACTIVITY_LABELS[ActivityKind(log.kind)])}",
-                      my_logs.payload("open", log.id, page)) for log in found]
+    buttons = [Button(log_button_label(ctx, log), my_logs.payload("open", log.id, page)) for log in found]
     nav = [Button("◀", my_logs.payload("page", page - 1)) if page > 0 else None,
            Button("▶", my_logs.payload("page", page + 1)) if page + 1 < pages else None]
     text = ctx.t("📚 <b>My growth logs</b> (%(total)d), page %(page)d of %(pages)d. Tap one to open it.\n"
@@ -65,7 +72,7 @@ async def _own(ctx: Ctx, log_id: str) -> GrowthLog:
 @my_logs.button("open", role=Role.STUDENT)
 async def open_log(ctx: Ctx, log_id: str, page: str = "0") -> list[Screen]:
     log = await _own(ctx, log_id)
-    editable = is_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
+    editable = is_editable(edit_facts(log), ctx.now(),
                            ctx.services.calendar.log_edit_days)
     buttons = rows(Button(ctx.t("✏️ Edit"), my_logs.payload("edit", log.id)) if editable else None,
                    Button(ctx.t("📋 Copy for the platform"), my_logs.payload("copy", log.id)),
@@ -81,7 +88,7 @@ async def edit(ctx: Ctx, log_id: str) -> Screen:
 
 def platform_text(ctx: Ctx, log: GrowthLog) -> str:
     """The log laid out in the national platform's fields, to paste there."""
-    parts = [ctx.t("Activity: %(kind)s", kind=ctx.t.raw(ACTIVITY_LABELS[ActivityKind(log.kind)])),
+    parts = [ctx.t("Activity: %(kind)s", kind=activity_label(ctx.t, log.kind)),
              ctx.t("Date: %(day)s", day=log.activity_date.isoformat()),
              ctx.t("Hours: %(hours)s", hours=hours_text(log.hours))]
     for part, value in (("did", log.did), ("learned", log.learned), ("next", log.next_steps)):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from handlers.kit import Button, Ctx, Flow, Screen, excerpt, int_arg, rows
 from handlers.evaluation import answer_text
+from handlers.kit import Button, Ctx, Flow, Screen, excerpt, int_arg, rows
 from program.evaluations import KIND_LABELS, EvaluationKind, question
-from program.i18n import N_, Msgid
 from program.growth_log import LogStatus, claims_session
+from program.i18n import N_, Msgid
 from program.roles import Role
 from program.sessions import count_sessions, expected_by
 from storage import evaluations, logs, people

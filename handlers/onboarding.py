@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from handlers.kit import Ctx, Flow, Screen
 from handlers.menu import main_menu, stranger
-from program.invites import INVITE_PROBLEMS, UNKNOWN_INVITE, InviteFacts, InviteState, invite_state, looks_like_code
+from program.invites import (
+    INVITE_PROBLEMS,
+    UNKNOWN_INVITE,
+    InviteFacts,
+    InviteState,
+    invite_state,
+    looks_like_code,
+)
 from program.roles import ROLE_LABELS
 from storage import invites, people
 

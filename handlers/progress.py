@@ -9,7 +9,8 @@ from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
 from program.i18n import Msgid, Safe
 from program.roles import Role
 from program.sessions import Progress, progress_of
-from storage import evaluations, logs, sessions as training
+from storage import evaluations, logs
+from storage import sessions as training
 
 progress = Flow("progress")
 
@@ -75,6 +76,7 @@ deadlines = Flow("deadlines")
 
 
 @deadlines.command("deadlines", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
+@deadlines.button("show", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
 async def show_deadlines(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
@@ -105,7 +107,3 @@ async def show_deadlines(ctx: Ctx) -> Screen:
         lines.append(ctx.t("Nothing is due for the rest of this program year."))
     return Screen("\n".join(lines))
 
-
-@deadlines.button("show", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
-async def deadlines_button(ctx: Ctx) -> Screen:
-    return await show_deadlines(ctx)

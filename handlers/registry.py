@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 from handlers import (
-    evaluation, language, mentor, menu, my_logs, office, onboarding, progress, sessions, student_log, teacher,
+    evaluation,
+    language,
+    mentor,
+    menu,
+    my_logs,
+    office,
+    onboarding,
+    progress,
+    sessions,
+    student_log,
+    teacher,
 )
 from handlers.engine import Engine, Services
 from handlers.kit import Flow

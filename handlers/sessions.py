@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.kit import Button, Ctx, Flow, Screen, int_arg, rows
+from handlers.mentor import NOT_YOURS
 from program.clock import local_now
 from program.dates import parse_session_start
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Translator, format_moment
 from program.roles import Role
-from storage import people, sessions as training
+from storage import people
+from storage import sessions as training
 
 schedule = Flow("ses")
 rsvp = Flow("rsvp")
@@ -111,7 +113,7 @@ async def pick(ctx: Ctx, student_id: str) -> Screen:
     draft = _in_step(ctx, "who")
     student = int_arg(student_id)
     if not await people.is_supervised_by(ctx.session, student, ctx.me.id, "mentor"):
-        raise NotFound(N_("Student not found. You can only see your own students."))
+        raise NotFound(NOT_YOURS)
     chosen = set(draft.get("students", []))
     chosen ^= {student}
     draft["students"] = sorted(chosen)

@@ -10,15 +10,26 @@ from typing import Any
 
 from handlers.kit import Button, Ctx, FileRef, Flow, Screen, esc, excerpt, int_arg, rows
 from handlers.menu import main_menu
+from program.dates import check_activity_date, parse_activity_date
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.growth_log import (
-    ACTIVITY_LABELS, MAX_ATTACHMENTS, MAX_FILE_BYTES, TEXT_LIMIT, ActivityKind, EditCheck, LogStatus,
-    check_text_part, ensure_editable, parse_hours, parse_kind,
+    ACTIVITY_LABELS,
+    MAX_ATTACHMENTS,
+    MAX_FILE_BYTES,
+    TEXT_LIMIT,
+    ActivityKind,
+    EditCheck,
+    LogStatus,
+    check_text_part,
+    claims_session,
+    ensure_editable,
+    parse_hours,
+    parse_kind,
 )
-from program.dates import check_activity_date, parse_activity_date
-from program.i18n import N_
+from program.i18n import N_, Translator
 from program.roles import Role
-from storage import logs, sessions as training
+from storage import logs
+from storage import sessions as training
 
 new_log = Flow("log")
 edit_log = Flow("logedit")
@@ -65,8 +76,25 @@ def _expect(ctx: Ctx, *steps: str) -> dict[str, Any]:
     return draft
 
 
-def _kind_label(ctx: Ctx, kind: str | None) -> str:
-    return ctx.t.raw(ACTIVITY_LABELS[ActivityKind(kind)]) if kind else "—"
+def activity_label(t: Translator, kind: str | None) -> str:
+    return t.raw(ACTIVITY_LABELS[ActivityKind(kind)]) if kind else "—"
+
+
+STATUS_ICONS = {"confirmed": "✅", "rejected": "↩️", "submitted": "⏳"}
+
+
+def status_icon(log: Any) -> str:
+    """✅ confirmed, ⏳ waiting, ↩️ sent back; 📓 a diary entry that needs no teacher."""
+    return STATUS_ICONS[log.status] if claims_session(ActivityKind(log.kind)) else "📓"
+
+
+def log_button_label(ctx: Ctx, log: Any) -> str:
+    """How a filed log reads in a list: status, day, kind."""
+    return f"{status_icon(log)} {ctx.day(log.activity_date)} {activity_label(ctx.t, log.kind)}"
+
+
+def edit_facts(log: Any) -> EditCheck:
+    return EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at)
 
 
 # ---- asking for each step ----------------------------------------------------------------------
@@ -188,13 +216,15 @@ async def _go(ctx: Ctx, step: str, *, resuming: bool = False) -> Screen:
     return await ask(ctx, step, resuming=resuming)
 
 
+@new_log.command("log", role=Role.STUDENT)
+@new_log.button("new", role=Role.STUDENT)
 async def begin_new(ctx: Ctx) -> Screen:
     if ctx.me.exited_at is not None:
         raise NotAllowed(N_("You have left the program, so new growth logs cannot be filed."))
     ctx.state.switch(new_log.name)
     if ctx.state.has_draft(new_log.name):
         draft = ctx.state.data[new_log.name]
-        summary = ", ".join(x for x in (_kind_label(ctx, draft.get("kind")),
+        summary = ", ".join(x for x in (activity_label(ctx.t, draft.get("kind")),
                                         ctx.day(date.fromisoformat(draft["date"])) if draft.get("date") else "")
                             if x and x != "—")
         ctx.state.pause()  # remembers the step it was at
@@ -205,16 +235,6 @@ async def begin_new(ctx: Ctx) -> Screen:
                                    Button(ctx.t("🆕 Start over"), new_log.payload("fresh"))))
     ctx.state.begin(new_log.name, "kind", {})
     return await ask_kind(ctx)
-
-
-@new_log.command("log", role=Role.STUDENT)
-async def log_command(ctx: Ctx) -> Screen:
-    return await begin_new(ctx)
-
-
-@new_log.button("new", role=Role.STUDENT)
-async def log_button(ctx: Ctx) -> Screen:
-    return await begin_new(ctx)
 
 
 @new_log.button("resume", role=Role.STUDENT)
@@ -380,7 +400,7 @@ async def _use_buttons(ctx: Ctx, text: str) -> Screen:
 # ---- review and submit ---------------------------------------------------------------------------
 
 def summary(ctx: Ctx, draft: dict[str, Any]) -> str:
-    lines = [ctx.t("Kind: %(kind)s", kind=_kind_label(ctx, draft.get("kind"))),
+    lines = [ctx.t("Kind: %(kind)s", kind=activity_label(ctx.t, draft.get("kind"))),
              ctx.t("Date: %(day)s", day=ctx.day(date.fromisoformat(draft["date"]), year=True) if draft.get("date") else "—"),
              ctx.t("Hours: %(hours)s", hours=hours_text(draft.get("hours")))]
     for part, (_, title) in TEXT_PARTS.items():
@@ -438,7 +458,7 @@ async def submit(ctx: Ctx) -> list[Screen]:
         log = await logs.own_log(ctx.session, int(draft["log_id"]), ctx.me.id)
         if log is None:
             raise NotFound()
-        ensure_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
+        ensure_editable(edit_facts(log), ctx.now(),
                         ctx.services.calendar.log_edit_days)
         await logs.change_log(ctx.session, log, **fields)
         done = ctx.t("💾 Changes saved.")
@@ -449,7 +469,7 @@ async def submit(ctx: Ctx) -> list[Screen]:
         done = ctx.t("✅ Growth log filed!")
     ctx.state.finish()
     line = ctx.t("%(day)s · %(kind)s · %(hours)s h", day=ctx.day(log.activity_date),
-                 kind=_kind_label(ctx, log.kind), hours=hours_text(log.hours))
+                 kind=activity_label(ctx.t, log.kind), hours=hours_text(log.hours))
     after = ctx.t("Your teacher will confirm it; confirmed activities count toward your sessions.") \
         if logs.needs_confirmation(log.kind) else ctx.t("Kept in your diary.")
     return [Screen(f"{done}\n{line}", replace=True),
@@ -499,7 +519,7 @@ def attachment_screens(log: Any) -> list[Screen]:
 
 async def start_editing(ctx: Ctx, log: Any) -> Screen:
     """From "My logs": load a filed log into the edit draft and show its review."""
-    ensure_editable(EditCheck(LogStatus(log.status), log.submitted_at, log.reviewed_at), ctx.now(),
+    ensure_editable(edit_facts(log), ctx.now(),
                     ctx.services.calendar.log_edit_days)
     unfinished = ctx.state.data.get(edit_log.name)
     if unfinished and unfinished.get("log_id") == log.id:  # changes typed before a pause are kept

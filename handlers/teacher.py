@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
-from handlers.student_log import attachment_screens, draft_of, hours_text, summary
+from handlers.student_log import (
+    activity_label,
+    attachment_screens,
+    draft_of,
+    hours_text,
+    summary,
+)
 from program.errors import InvalidInput, NotAllowed, NotFound
-from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
+from program.growth_log import LogStatus
 from program.i18n import N_, Translator
 from program.roles import Role
 from program.sessions import count_sessions, expected_by, progress_of
@@ -15,10 +21,6 @@ teacher = Flow("tch")
 PAGE = 5
 REASON_LIMIT = 500
 NOT_FOUND = N_("Log not found. It may have been removed, or it is not from your school.")
-
-
-def _kind(t: Translator, kind: str) -> str:
-    return t.raw(ACTIVITY_LABELS[ActivityKind(kind)])
 
 
 async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = None) -> Screen:
@@ -35,7 +37,7 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     for number, (log, name) in enumerate(found, start=1):
         files = f" · 📎{len(log.attachments)}" if log.attachments else ""
         lines.append(f"\n<b>#{number} {esc(name)}</b> · {ctx.day(log.activity_date)} · "
-                     f"{esc(_kind(ctx.t, log.kind))} · {ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
+                     f"{esc(activity_label(ctx.t, log.kind))} · {ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
                      f"{esc(excerpt(log.did, 120))}")
         buttons.append((Button(ctx.t("✅ #%(n)d", n=number), teacher.payload("ok", log.id, seen)),
                         Button(ctx.t("↩️ #%(n)d", n=number), teacher.payload("no", log.id)),
@@ -76,7 +78,7 @@ async def _confirm(ctx: Ctx, confirmed_logs: list[GrowthLog]) -> None:
 
         def render(t: Translator, day=day, kind=kind, done=done) -> Screen:  # noqa: ANN001 - bound per log
             return Screen(t("✅ Your teacher confirmed your growth log of %(day)s (%(kind)s). Confirmed sessions: "
-                            "%(done)d/%(required)d.", day=day, kind=_kind(t, kind), done=done, required=required))
+                            "%(done)d/%(required)d.", day=day, kind=activity_label(t, kind), done=done, required=required))
 
         ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{now.isoformat()}", render)
 
@@ -165,7 +167,7 @@ async def take_reason(ctx: Ctx, text: str) -> Screen:
 
     def render(t: Translator) -> Screen:
         return Screen(t("↩️ Your teacher sent back your growth log of %(day)s (%(kind)s):\n%(reason)s\n"
-                        "Change it and it goes back for confirmation.", day=day, kind=_kind(t, kind), reason=reason),
+                        "Change it and it goes back for confirmation.", day=day, kind=activity_label(t, kind), reason=reason),
                       buttons=rows(Button(t("✏️ Open the log"), f"mylogs:open:{log_id}")))
 
     ctx.notify(log.student_id, "log_rejected", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)

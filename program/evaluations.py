@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from program.calendar import ProgramYear, Window
@@ -109,9 +109,29 @@ class OpenWindow:
     def contains(self, today: date) -> bool:
         return self.opens <= today <= self.closes
 
+    def state(self, today: date) -> str:
+        """"open", "not yet" or "closed"."""
+        return "open" if self.contains(today) else "not yet" if today < self.opens else "closed"
+
 
 def evaluation_window(kind: EvaluationKind, year: ProgramYear) -> OpenWindow:
     return OpenWindow(*year.window(KIND_WINDOWS[kind]))
+
+
+def current_kind(year: ProgramYear, today: date) -> EvaluationKind:
+    """The evaluation a mentor cares about now: the one whose window is open or comes next."""
+    for kind in EvaluationKind:
+        if today <= evaluation_window(kind, year).closes:
+            return kind
+    return EvaluationKind.ANNUAL
+
+
+def evaluated_period(kind: EvaluationKind, year: ProgramYear, today: date) -> tuple[date, date]:
+    """What the mentor looks back on: January–March for the initial one, the year so far otherwise."""
+    start, end = year.training
+    if kind is EvaluationKind.INITIAL:
+        return start, evaluation_window(kind, year).opens.replace(day=1) - timedelta(days=1)
+    return start, min(today, end)
 
 
 def ensure_window_open(kind: EvaluationKind, window: OpenWindow, today: date,
