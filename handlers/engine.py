@@ -32,6 +32,7 @@ class Services:
     zone: tzinfo = PROGRAM_ZONE
     on_outbox: Callable[[], None] = lambda: None
     commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
+    flows: dict[str, Flow] = field(default_factory=dict)  # filled by the engine
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Engine:
                     raise ValueError(f"command /{name} registered twice")
                 self._commands[name] = (flow, route)
         self.services.commands = set(self._commands)
+        self.services.flows = self._by_name
 
     @property
     def commands(self) -> Iterable[str]:

@@ -226,10 +226,12 @@ class Route:
 class Flow:
     """A conversation capability: its commands, buttons (payload "<flow>:<action>:args") and steps."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, on_cancel_keep: str | None = None) -> None:
+        """`on_cancel_keep`: /cancel keeps this flow's draft and says this (a msgid); otherwise drops it."""
         if ":" in name:
             raise ValueError("flow names cannot contain ':'")
         self.name = name
+        self.on_cancel_keep = on_cancel_keep
         self.commands: dict[str, Route] = {}
         self.buttons: dict[str, Route] = {}
         self.texts: dict[str, Handler] = {}

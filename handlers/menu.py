@@ -87,12 +87,10 @@ async def show_help(ctx: Ctx) -> Screen:
 async def cancel(ctx: Ctx) -> Screen:
     if ctx.state.flow is None:
         return main_menu(ctx, ctx.t("Nothing to cancel. What would you like to do?"))
-    if ctx.state.flow == "logedit":
+    flow = ctx.services.flows.get(ctx.state.flow)
+    if flow is not None and flow.on_cancel_keep:
         ctx.state.pause()
-        text = ctx.t("Stopped. Your changes are kept: open the log again from “📚 My logs” → ✏️ Edit to finish.")
-    elif ctx.state.flow == "log":
-        ctx.state.pause()
-        text = ctx.t("Stopped. Your draft is kept: send /log when you want to finish it.")
+        text = ctx.t(flow.on_cancel_keep)
     else:
         ctx.state.finish()
         text = ctx.t("Stopped.")

@@ -31,8 +31,9 @@ from program.roles import Role
 from storage import logs
 from storage import sessions as training
 
-new_log = Flow("log")
-edit_log = Flow("logedit")
+new_log = Flow("log", on_cancel_keep=N_("Stopped. Your draft is kept: send /log when you want to finish it."))
+edit_log = Flow("logedit", on_cancel_keep=N_("Stopped. Your changes are kept: open the log again from “📚 My logs” → "
+                                             "✏️ Edit to finish."))
 FLOWS = (new_log, edit_log)
 
 STEPS = ("kind", "date", "did", "learned", "next", "hours", "files")
