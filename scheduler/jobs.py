@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,7 +33,7 @@ class Jobs:
         self.scheduler.start()
 
     def poke(self) -> None:
-        self.scheduler.modify_job("outbox", next_run_time=_now())
+        self.scheduler.modify_job("outbox", next_run_time=datetime.now(UTC))  # APScheduler runs on real time
 
     async def deliver(self) -> int:
         async with self._lock:
@@ -50,9 +50,3 @@ class Jobs:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-
-
-def _now():  # noqa: ANN202
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
