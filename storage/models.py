@@ -61,6 +61,8 @@ class Person(Base):
     grade: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(10))  # chosen by the person; else Telegram's
     exited_at: Mapped[datetime | None]  # left the program (failed mid-term); kept in the records
+    exit_reason: Mapped[str | None] = mapped_column(Text)
+    alumni_at: Mapped[datetime | None]  # finished the year: reads their own records, hears alumni broadcasts
     created_at: Mapped[datetime]
 
     school: Mapped[School] = relationship(lazy="joined")
@@ -259,3 +261,115 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class TrainingPlan(Base):
+    """A mentor's 培养计划 for one student and program year; its versions are the history."""
+
+    __tablename__ = "training_plans"
+    __table_args__ = (UniqueConstraint("student_id", "program_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    program_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # of the latest version: draft|submitted|approved|returned
+    latest: Mapped[int] = mapped_column(Integer)  # number of the latest version
+    approved: Mapped[int | None] = mapped_column(Integer)  # number of the version the student sees
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TrainingPlanVersion(Base):
+    """One version of a plan as the mentor wrote it, and what the office decided about it."""
+
+    __tablename__ = "training_plan_versions"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("training_plans.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    goals: Mapped[str] = mapped_column(Text, default="")
+    reading: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str] = mapped_column(Text, default="")
+    sessions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"3": 2}: two sessions planned in March
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)  # why the office returned it
+
+
+class AnnualMaterial(Base):
+    """A file a student handed in for the annual evaluation (课题报告, 培养报告)."""
+
+    __tablename__ = "annual_materials"
+    __table_args__ = (Index("ix_annual_materials_student", "student_id", "program_year", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    program_year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # research_report | training_report
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    uploaded_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]  # the student took it back before the due date
+
+
+class AnnualResult(Base):
+    """The office's annual assessment of a student (§六(三)): four dimensions, outcome, exchange candidacy."""
+
+    __tablename__ = "annual_results"
+    __table_args__ = (UniqueConstraint("student_id", "program_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    program_year: Mapped[int] = mapped_column(Integer)
+    science_interest: Mapped[str] = mapped_column(String(16))
+    innovation_potential: Mapped[str] = mapped_column(String(16))
+    overall_ability: Mapped[str] = mapped_column(String(16))
+    english_communication: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))  # excellent | qualified | unqualified
+    international_candidate: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    """A notice or an event the office sends to everyone, a role, a school, a subject or the alumni."""
+
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # notice | event
+    audience: Mapped[str] = mapped_column(String(16))  # everyone | role | school | subject | alumni
+    audience_value: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    event_at: Mapped[datetime | None]
+    event_place: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # draft | sent
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    followed_up_at: Mapped[datetime | None]  # attendees were asked to log the event
+
+
+class BroadcastRecipient(Base):
+    """Who a broadcast was for (fixed when it was sent) and, for an event, their answer."""
+
+    __tablename__ = "broadcast_recipients"
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+    rsvp: Mapped[str | None] = mapped_column(String(8))  # yes | no
+    rsvp_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """An office action (import, move, reopen, broadcast, plan decision, result, export): who and when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor: Mapped[str] = mapped_column(String(100))  # the office member's name, or the command line's user
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

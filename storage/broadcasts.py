@@ -1,0 +1,155 @@
+"""Broadcast records: who a notice or event is for, one outbox copy each, RSVPs and the delivery report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Sequence
+
+from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from program.broadcasts import Audience, AudienceKind, BroadcastKind, Delivery, dedupe_key, delivery_of
+from program.i18n import normalize_language
+from storage.models import (
+    Account, Broadcast, BroadcastRecipient, OutboxMessage, Person, PersonRole, School,
+)
+from storage.plumbing import upsert
+
+# What a recipient reads, in their language: (text, buttons as the outbox stores them).
+Render = Callable[[str], tuple[str, list[Any]]]
+
+
+def _audience_query(audience: Audience):  # noqa: ANN202 - a Select of person ids
+    query = select(Person.id)
+    if audience.kind is AudienceKind.ALUMNI:
+        return query.where(Person.alumni_at.is_not(None))
+    query = query.where(Person.exited_at.is_(None), Person.alumni_at.is_(None))
+    if audience.kind is AudienceKind.ROLE:
+        query = query.where(Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == audience.value)))
+    elif audience.kind is AudienceKind.SCHOOL:
+        query = query.join(School, School.id == Person.school_id).where(School.name == audience.value)
+    elif audience.kind is AudienceKind.SUBJECT:
+        query = query.where(Person.subject == audience.value)  # its students and its mentors
+    return query
+
+
+async def count_audience(session: AsyncSession, audience: Audience) -> int:
+    """How many people a broadcast would reach now (shown before the office confirms)."""
+    return (await session.execute(select(func.count()).select_from(_audience_query(audience).subquery()))
+            ).scalar_one()
+
+
+async def draft(session: AsyncSession, *, author_id: int | None, kind: BroadcastKind, audience: Audience, text: str,
+                now: datetime, event_at: datetime | None = None, event_place: str | None = None) -> Broadcast:
+    broadcast = Broadcast(author_id=author_id, kind=kind.value, audience=audience.kind.value,
+                          audience_value=audience.value, text=text, event_at=event_at, event_place=event_place,
+                          status="draft", created_at=now)
+    session.add(broadcast)
+    await session.flush()
+    return broadcast
+
+
+def audience_of(broadcast: Broadcast) -> Audience:
+    return Audience(AudienceKind(broadcast.audience), broadcast.audience_value)
+
+
+async def send(session: AsyncSession, broadcast_id: int, *, render: Render, due_at: datetime,
+               now: datetime) -> int | None:
+    """Fixes the recipients and queues one copy each; None when it was already sent (a double tap).
+
+    The draft → sent switch is a conditional update, and each copy has a dedupe key, so neither a second
+    tap nor a worker restarting mid-send can make a second copy.
+    """
+    switched = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
+                                     .values(status="sent", sent_at=now))
+    if not switched.rowcount:
+        return None
+    broadcast = await session.get_one(Broadcast, broadcast_id)
+    rows = (await session.execute(
+        select(Person.id, Person.language, Account.language_code)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .where(Person.id.in_(_audience_query(audience_of(broadcast)))).order_by(Person.id))).all()
+    if not rows:
+        return 0
+    await session.execute(upsert(session, BroadcastRecipient).on_conflict_do_nothing(),
+                          [{"broadcast_id": broadcast_id, "person_id": pid} for pid, _, _ in rows])
+    rendered: dict[str, tuple[str, list[Any]]] = {}
+    copies = []
+    for person_id, chosen, client in rows:
+        language = normalize_language(chosen or client)
+        if language not in rendered:
+            rendered[language] = render(language)
+        text, buttons = rendered[language]
+        copies.append({"person_id": person_id, "kind": "broadcast", "dedupe_key": dedupe_key(broadcast_id, person_id),
+                       "text": text, "buttons": buttons, "due_at": due_at, "status": "pending", "attempts": 0,
+                       "created_at": now})
+    await session.execute(upsert(session, OutboxMessage).on_conflict_do_nothing(), copies)
+    return len(rows)
+
+
+@dataclass
+class DeliveryReport:
+    counts: dict[Delivery, int] = field(default_factory=lambda: {d: 0 for d in Delivery})
+    names: dict[Delivery, list[str]] = field(default_factory=lambda: {d: [] for d in Delivery})
+    rsvp: dict[str, list[str]] = field(default_factory=lambda: {"yes": [], "no": []})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+async def report(session: AsyncSession, broadcast_id: int) -> DeliveryReport:
+    """Where each copy stands now: sent, queued, waiting for someone to join, blocked, failed; and RSVPs."""
+    key = literal("broadcast:") + cast(BroadcastRecipient.broadcast_id, String) + literal(":") \
+        + cast(BroadcastRecipient.person_id, String)
+    rows = await session.execute(
+        select(Person.name, Account.id, Account.unreachable_at, OutboxMessage.status, BroadcastRecipient.rsvp)
+        .select_from(BroadcastRecipient).join(Person, Person.id == BroadcastRecipient.person_id)
+        .outerjoin(Account, Account.person_id == BroadcastRecipient.person_id)
+        .outerjoin(OutboxMessage, OutboxMessage.dedupe_key == key)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id).order_by(Person.name))
+    found = DeliveryReport()
+    for name, account_id, blocked_at, status, rsvp in rows:
+        state = delivery_of(account_id is not None, blocked_at is not None, status)
+        found.counts[state] += 1
+        found.names[state].append(name)
+        if rsvp in found.rsvp:
+            found.rsvp[rsvp].append(name)
+    return found
+
+
+async def answer(session: AsyncSession, broadcast_id: int, person_id: int, coming: bool, now: datetime) -> bool:
+    """A recipient's RSVP to an event; False when the event was not sent to them."""
+    result = await session.execute(
+        update(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id,
+                                         BroadcastRecipient.person_id == person_id,
+                                         BroadcastRecipient.broadcast_id.in_(
+                                             select(Broadcast.id).where(Broadcast.kind == BroadcastKind.EVENT.value)))
+        .values(rsvp="yes" if coming else "no", rsvp_at=now))
+    return bool(result.rowcount)
+
+
+async def recent(session: AsyncSession, offset: int, limit: int) -> Sequence[Broadcast]:
+    rows = await session.execute(select(Broadcast).where(Broadcast.status == "sent")
+                                 .order_by(Broadcast.sent_at.desc(), Broadcast.id.desc()).offset(offset).limit(limit))
+    return rows.scalars().all()
+
+
+async def events_to_follow_up(session: AsyncSession, now: datetime) -> list[tuple[Broadcast, list[int]]]:
+    """Events that took place and whose attendees were not yet asked to log them; claims each one once."""
+    events = (await session.execute(select(Broadcast).where(
+        Broadcast.kind == BroadcastKind.EVENT.value, Broadcast.status == "sent", Broadcast.event_at <= now,
+        Broadcast.followed_up_at.is_(None)))).scalars().all()
+    claimed = []
+    for event in events:
+        won = await session.execute(update(Broadcast).where(Broadcast.id == event.id,
+                                                            Broadcast.followed_up_at.is_(None))
+                                    .values(followed_up_at=now))
+        if not won.rowcount:
+            continue  # another worker took it
+        attendees = (await session.execute(
+            select(BroadcastRecipient.person_id).join(PersonRole, PersonRole.person_id == BroadcastRecipient.person_id)
+            .where(BroadcastRecipient.broadcast_id == event.id, BroadcastRecipient.rsvp == "yes",
+                   PersonRole.role == "student"))).scalars().all()
+        claimed.append((event, list(attendees)))
+    return claimed
