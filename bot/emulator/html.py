@@ -213,8 +213,8 @@ class _Parser:
 
     def add_entity(self, tag: str, argument: str, offset: int, length: int, out_start: int) -> None:
         span = {"offset": offset, "length": length}
-        last = self.entities[-1] if self.entities else None
-        same_span = last is not None and last["offset"] == offset and last["length"] == length
+        last: dict[str, Any] = self.entities[-1] if self.entities else {}
+        same_span = bool(last) and last["offset"] == offset and last["length"] == length
         if tag in _SIMPLE:
             self.entities.append({"type": _SIMPLE[tag], **span})
         elif tag == "blockquote":

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .html import utf16_len
-from .server import BotMessage, CallbackAnswer
-
-if TYPE_CHECKING:
-    from .server import BotApiEmulator, _Chat
+from .model import BotMessage, CallbackAnswer, Chat
+from .world import World
 
 __all__ = ["FakeUser"]
 
@@ -19,26 +17,26 @@ _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!
 
 
 class FakeUser:
-    """A private-chat user. Sends wait until the bot confirms the update (its handling sync point)."""
+    """A private-chat user. Sends wait until the bot confirms the update (its handling sync point).
 
-    def __init__(self, emu: BotApiEmulator, info: dict[str, Any], timeout: float = 10.0) -> None:
-        self.emu = emu
-        self.info = info
-        self.id: int = info["id"]
+    It acts only through the world's public API, as a phone acts only through Telegram.
+    """
+
+    def __init__(self, world: World, chat: Chat, timeout: float = 10.0) -> None:
+        self.world = world
+        self.chat = chat
+        self.info = chat.user
+        self.id: int = chat.id
         self.timeout = timeout
 
     def __repr__(self) -> str:
         return f"FakeUser({self.id}, {self.info['first_name']!r})"
 
-    @property
-    def _chat(self) -> _Chat:
-        return self.emu._chat(self.id)
-
     # ---- reading what the bot sent ------------------------------------------------------------------
 
     @property
     def messages(self) -> list[BotMessage]:
-        return self.emu.chat_messages(self.id)
+        return self.chat.messages
 
     @property
     def last(self) -> BotMessage:
@@ -48,40 +46,41 @@ class FakeUser:
         return messages[-1]
 
     def mark(self) -> int:
-        return self.emu.seq
+        return self.world.events.seq
 
     def inbox_since(self, mark: int) -> list[BotMessage]:
         return [m for m in self.messages if m.seq > mark]
 
     async def wait_for(self, predicate: Callable[[list[BotMessage]], bool],
                        timeout: float = 5.0) -> list[BotMessage]:
-        if not await self.emu._wait_until(lambda: predicate(self.messages), timeout):
+        if not await self.world.events.wait_until(lambda: predicate(self.messages), timeout):
             raise TimeoutError(f"condition not met within {timeout}s; bot messages to {self!r}: "
                                f"{_describe(self.messages)}")
         return self.messages
 
     @property
     def callback_answers(self) -> list[CallbackAnswer]:
-        return list(self._chat.callback_answers)
+        return list(self.chat.callback_answers)
 
     @property
     def chat_actions(self) -> list[str]:
-        return list(self._chat.chat_actions)
+        return list(self.chat.chat_actions)
 
     @property
     def reply_keyboard(self) -> list[list[str]] | None:
-        markup = self._chat.reply_keyboard
+        markup = self.chat.reply_keyboard
         return None if markup is None else [[b["text"] for b in row] for row in markup["keyboard"]]
 
     @property
     def reply_keyboard_markup(self) -> dict[str, Any] | None:
-        return self._chat.reply_keyboard
+        return self.chat.reply_keyboard
 
     def block(self) -> None:
-        self.emu.block(self.id)
+        """Blocks the bot: it gets 403 on every send until `unblock`."""
+        self.chat.blocked = True
 
     def unblock(self) -> None:
-        self.emu.unblock(self.id)
+        self.chat.blocked = False
 
     # ---- acting -------------------------------------------------------------------------------------
 
@@ -100,13 +99,13 @@ class FakeUser:
 
     async def send_photo(self, data: bytes, caption: str | None = None, *, wait: bool = True,
                          timeout: float | None = None) -> int | None:
-        media = self.emu._media_dict(self.emu._store_file("photo", data))
+        media = self.world.user_uploads("photo", data)
         return await self._send({**media, **({"caption": caption} if caption else {})}, None, wait, timeout)
 
     async def send_document(self, data: bytes, file_name: str = "document.bin", mime_type: str | None = None,
                             caption: str | None = None, *, wait: bool = True,
                             timeout: float | None = None) -> int | None:
-        media = self.emu._media_dict(self.emu._store_file("document", data, file_name, mime_type))
+        media = self.world.user_uploads("document", data, file_name, mime_type)
         return await self._send({**media, **({"caption": caption} if caption else {})}, None, wait, timeout)
 
     async def choose(self, text: str, *, wait: bool = True, timeout: float | None = None) -> int | None:
@@ -144,26 +143,22 @@ class FakeUser:
             raise LookupError(f"no inline button {text or callback_data!r} for {self!r}; visible buttons: "
                               f"{_describe_buttons(self.messages)}")
         mark = self.mark()
-        update_id = self.emu._press(self._chat, target, data)
+        update_id = self.world.user_presses(self.chat, target, data)
         return await self._finish(update_id, mark, wait, timeout)
 
     async def _send(self, content: dict[str, Any], reply_to: int | None, wait: bool,
                     timeout: float | None) -> int | None:
-        chat = self._chat
-        if reply_to is not None:
-            if reply_to not in chat.by_id:
-                raise LookupError(f"no message {reply_to} in the chat of {self!r}")
-            content["reply_to_message"] = self.emu._reply_dict(chat.by_id[reply_to])
+        if reply_to is not None and reply_to not in self.chat.by_id:
+            raise LookupError(f"no message {reply_to} in the chat of {self!r}")
         mark = self.mark()
-        message = self.emu._user_message(chat, **content)
-        update_id = self.emu._enqueue("message", message, self.id)
+        update_id = self.world.user_sends(self.chat, content, reply_to)
         return await self._finish(update_id, mark, wait, timeout)
 
     async def _finish(self, update_id: int | None, mark: int, wait: bool, timeout: float | None) -> int | None:
         if update_id is None or not wait:
             return update_id
         try:
-            await self.emu.wait_confirmed(update_id, self.timeout if timeout is None else timeout)
+            await self.world.updates.wait_confirmed(update_id, self.timeout if timeout is None else timeout)
         except TimeoutError as error:
             raise TimeoutError(f"{error}; the bot sent {self!r} meanwhile: "
                                f"{_describe(self.inbox_since(mark))}") from None

@@ -168,7 +168,7 @@ async def _file_logs(session, people: dict[str, Person], today: date, now: datet
         plan = LOGS[student.subject or "物理学"]
         newest = max(date(today.year, 1, 1), last - timedelta(days=number % 4))  # not everyone logged yesterday
         days = spread(min(first, newest), newest, len(plan))
-        for index, (demo, day) in enumerate(zip(plan, days)):
+        for index, (demo, day) in enumerate(zip(plan, days, strict=True)):
             files = [demo_photo_ref(demo.photo)] if demo.photo is not None else []
             log = await logs.file_log(session, student_id=student.id, kind=demo.kind, activity_date=day, did=demo.did,
                                       learned=demo.learned, next_steps=demo.next_steps, hours=demo.hours, files=files,
@@ -199,8 +199,8 @@ def register_demo_photos(emu: BotApiEmulator) -> None:
     from bot.emulator import StoredFile
 
     for index, file_id in enumerate(DEMO_PHOTO_IDS):
-        emu.files[file_id] = StoredFile(file_id, f"sandbox-demo-{index}", "photo", demo_photo(index),
-                                        f"photos/sandbox_demo_{index}.png", width=320, height=240)
+        emu.files.add(StoredFile(file_id, f"sandbox-demo-{index}", "photo", demo_photo(index),
+                                 f"photos/sandbox_demo_{index}.png", width=320, height=240))
 
 
 @cache

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import os
 import signal
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Self, TextIO
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
-from bot.emulator import BotApiEmulator, StoredFile
+from bot.emulator import BotApiEmulator
 from bot.sandbox import demo
 from bot.sandbox.config import (
     BOT_ID,
@@ -27,6 +25,9 @@ from bot.sandbox.config import (
     TOKEN,
     SandboxConfig,
 )
+from bot.sandbox.control import Person
+from bot.sandbox.keeping import Keeper
+from bot.sandbox.people import everybody, find_person
 from bot.sandbox.server import SandboxServer
 from bot.settings import Settings
 from program.clock import SettableClock
@@ -62,7 +63,10 @@ def _same_database(one: str, other: str) -> bool:
 
 
 class Sandbox:
-    """The emulator, the bot app built by `bot.app.build_app` on a SettableClock, and the page, started together."""
+    """The emulator, the bot app built by `bot.app.build_app` on a SettableClock, and the page, started together.
+
+    It is the page's `SandboxControl`: the page server sees only that interface, and the emulator.
+    """
 
     def __init__(self, settings: Settings | None = None, config: SandboxConfig | None = None) -> None:
         base = settings or Settings()
@@ -82,7 +86,7 @@ class Sandbox:
         self._stop = asyncio.Event()
         self._bot_task: asyncio.Task | None = None
         self._web: web.AppRunner | None = None
-        self._kept: set[str] = set()
+        self.keeper = Keeper(self.config.state_dir)
 
     @property
     def services(self):
@@ -108,7 +112,7 @@ class Sandbox:
         self._restore_clock()
         await self.emu.start(HOST, 0)
         demo.register_demo_photos(self.emu)
-        self._restore_files()
+        self.keeper.restore_files(self.emu.files)
         self.settings = self.base_settings.model_copy(update={
             "bot_token": TOKEN, "bot_username": BOT_USERNAME, "telegram_api_url": self.emu.url,
             "database_url": self.config.database_url, "poll_timeout": POLL_TIMEOUT,
@@ -122,7 +126,7 @@ class Sandbox:
         self._bot_task = asyncio.create_task(self.app.run(self._stop), name="sandbox-bot")
         if first_start:
             self.seeded = await demo.seed(self.app.services, self.emu)
-        runner = web.AppRunner(SandboxServer(self).make_app(), access_log=None, shutdown_timeout=1.0)
+        runner = web.AppRunner(SandboxServer(self, self.emu).make_app(), access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         self._web = runner
         try:
@@ -160,11 +164,42 @@ class Sandbox:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    # ---- what the page may ask (bot.sandbox.control.SandboxControl) ---------------------------------
+
+    @property
+    def engine(self) -> str:
+        return self.settings.bot_engine
+
+    @property
+    def database_label(self) -> str:
+        return self.config.database_label
+
+    @property
+    def zone(self) -> tzinfo:
+        return self.services.zone
+
+    async def people(self) -> list[Person]:
+        return await everybody(self.services)
+
+    async def person(self, user_id: int) -> Person | None:
+        return await find_person(self.services, user_id)
+
+    def files_changed(self) -> None:
+        self.keep_files()
+
     # ---- the clock --------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def set_clock(self, moment: datetime | None) -> None:
+        """Moves the sandbox clock (None: back to real time), then runs what became due."""
+        self.clock.set(moment or datetime.now(UTC))
+        await self.clock_changed()
 
     async def clock_changed(self) -> None:
         """After a jump: remember it, and run the scheduler's jobs now (reminders due, the outbox)."""
-        self._save_state({"clock_offset_seconds": (self.clock.now() - datetime.now(UTC)).total_seconds()})
+        self.keeper.save_clock_offset((self.clock.now() - datetime.now(UTC)).total_seconds())
         if self.app is None:
             return
         scheduler = self.app.jobs.scheduler
@@ -175,71 +210,13 @@ class Sandbox:
             await self.app.jobs.deliver()
 
     def _restore_clock(self) -> None:
-        offset = self._load_state().get("clock_offset_seconds")
-        if isinstance(offset, (int, float)) and abs(offset) < 20 * 365 * 86400:
+        offset = self.keeper.clock_offset()
+        if offset is not None:
             self.clock.set(datetime.now(UTC) + timedelta(seconds=offset))
 
-    def _load_state(self) -> dict:
-        folder = self.config.state_dir
-        try:
-            return json.loads((folder / "state.json").read_text("utf-8")) if folder else {}
-        except (OSError, ValueError):
-            return {}
-
-    def _save_state(self, values: dict) -> None:
-        folder = self.config.state_dir
-        if folder is None:
-            return
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "state.json.tmp"
-        tmp.write_text(json.dumps({**self._load_state(), **values}), "utf-8")
-        tmp.replace(folder / "state.json")
-
-    # ---- files: the emulator forgets them on exit, the growth logs keep their ids --------------------
-
     def keep_files(self) -> None:
-        """Writes files sent through the page (photos, documents) beside the database, for the next start."""
-        folder = self.config.state_dir
-        if folder is None:
-            return
-        new = {fid: f for fid, f in self.emu.files.items() if fid not in self._kept and fid not in demo.DEMO_PHOTO_IDS}
-        if not new:
-            return
-        (folder / "files").mkdir(parents=True, exist_ok=True)
-        index_path = folder / "files.json"
-        try:
-            index = json.loads(index_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            index = {}
-        for file_id, stored in new.items():
-            digest = hashlib.sha256(stored.data).hexdigest()
-            blob = folder / "files" / digest
-            if not blob.exists():
-                blob.write_bytes(stored.data)
-            index[file_id] = {"unique": stored.file_unique_id, "kind": stored.kind, "path": stored.file_path,
-                              "name": stored.file_name, "mime": stored.mime_type, "width": stored.width,
-                              "height": stored.height, "blob": digest}
-            self._kept.add(file_id)
-        tmp = folder / "files.json.tmp"
-        tmp.write_text(json.dumps(index, ensure_ascii=False), "utf-8")
-        tmp.replace(index_path)
-
-    def _restore_files(self) -> None:
-        folder = self.config.state_dir
-        try:
-            index = json.loads((folder / "files.json").read_text("utf-8")) if folder else {}
-        except (OSError, ValueError):
-            return
-        for file_id, info in index.items():
-            try:
-                data = (folder / "files" / str(info["blob"])).read_bytes()  # type: ignore[operator]
-            except (OSError, KeyError, TypeError):
-                continue
-            self.emu.files[file_id] = StoredFile(file_id, info.get("unique") or file_id, info.get("kind", "document"),
-                                                 data, info.get("path") or f"documents/{file_id}",
-                                                 info.get("name"), info.get("mime"), info.get("width"),
-                                                 info.get("height"))
-            self._kept.add(file_id)
+        """Writes files sent through the page beside the database, for the next start."""
+        self.keeper.keep_files(self.emu.files, skip=demo.DEMO_PHOTO_IDS)
 
 
 async def run_sandbox(settings: Settings, t: Translator, *, out: TextIO = sys.stdout,

@@ -5,23 +5,19 @@ import json
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
-from sqlalchemy import select
 
-from bot.sandbox.demo import PILOT_SCHOOLS, UNIVERSITY
+from bot.emulator import BotApiEmulator, FakeUser
+from bot.emulator.http import is_local_host
+from bot.sandbox.control import Person, SandboxControl
 from bot.sandbox.texts import page_texts
-from program.clock import local_now
+from bot.sandbox.view import ChatView
 from program.i18n import format_day, normalize_language, translator
 from program.quiet_hours import next_send_time
-from program.roles import ROLE_LABELS, Role
-from storage.models import Account
-
-if TYPE_CHECKING:
-    from bot.emulator import BotMessage, Event, FakeUser
-    from bot.sandbox.runner import Sandbox
+from program.roles import ROLE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +27,6 @@ TEXT_LIMIT = 4096
 SEND_TIMEOUT = 20.0  # seconds the bot gets to handle one action before the page is told it failed
 POLL_TIMEOUT = 20.0
 MAX_JUMP_DAYS = 3660
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-ROLE_ORDER = (Role.STUDENT, Role.TEACHER, Role.MENTOR, Role.OFFICE)
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
                 (b"GIF89a", "image/gif"))
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
@@ -59,9 +53,7 @@ def _error(status: int, message: str) -> web.Response:
 @web.middleware
 async def _guard(request: web.Request, handler):
     """Loopback only, no DNS rebinding, and no cross-site form posts: the sandbox has no login."""
-    host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") \
-        else (request.host or "").split("]")[0] + "]"
-    if host not in LOCAL_HOSTS:
+    if not is_local_host(request.host):
         return _error(403, "the sandbox answers only on 127.0.0.1")
     if request.method not in ("GET", "HEAD") and request.headers.get("X-Sandbox") != "1":
         return _error(403, "missing X-Sandbox header")
@@ -73,15 +65,13 @@ async def _guard(request: web.Request, handler):
 
 
 class SandboxServer:
-    """The aiohttp application of the page; it reads the emulator and the database, and acts as the users."""
+    """The aiohttp application of the page: it shows the emulator's chats and acts as the people through it."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self._users: dict[int, FakeUser] = {}
-
-    @property
-    def emu(self):
-        return self.sandbox.emu
+    def __init__(self, control: SandboxControl, emu: BotApiEmulator) -> None:
+        self.control = control
+        self.emu = emu
+        self.view = ChatView(emu)
+        self._phones: dict[int, FakeUser] = {}
 
     def make_app(self) -> web.Application:
         app = web.Application(middlewares=[_guard], client_max_size=(UPLOAD_LIMIT_MB + 1) * 1024 * 1024)
@@ -114,10 +104,10 @@ class SandboxServer:
 
     async def state(self, request: web.Request) -> web.Response:
         language = normalize_language(request.query.get("lang"))
-        sandbox = self.sandbox
-        return _json({"boot": sandbox.boot, "seq": self.emu.seq, "bot": {"name": self.emu.bot_user["first_name"],
-                                                                         "username": self.emu.bot_user["username"]},
-                      "engine": sandbox.settings.bot_engine, "database": sandbox.config.database_label,
+        control, bot = self.control, self.emu.bot_user
+        return _json({"boot": control.boot, "seq": self.emu.seq,
+                      "bot": {"name": bot["first_name"], "username": bot["username"]},
+                      "engine": control.engine, "database": control.database_label,
                       "upload_limit_mb": UPLOAD_LIMIT_MB, "clock": self.clock_info(language),
                       "people": await self.list_people(language)})
 
@@ -126,46 +116,37 @@ class SandboxServer:
 
     async def list_people(self, language: str) -> list[dict[str, Any]]:
         t = translator(language)
-        async with self.sandbox.services.sessions() as session:
-            accounts = (await session.execute(select(Account).where(Account.channel == "telegram"))).unique().scalars()
-            found = []
-            for account in accounts:
-                person = account.person
-                roles = sorted((Role(r.role) for r in person.roles), key=ROLE_ORDER.index)
-                details = [v for v in (person.subject, person.grade) if v]
-                separator = "、" if language == "zh_CN" else ", "
-                found.append({"id": account.external_id, "name": person.name,
-                              "role": roles[0].value if roles else "",
-                              "roles": [r.value for r in roles],
-                              "role_label": separator.join(t.raw(ROLE_LABELS[r]) for r in roles),
-                              "school": person.school.name, "detail": " · ".join(details)})
-        rank = {r.value: i for i, r in enumerate(ROLE_ORDER)}
-        schools = {name: i for i, name in enumerate((*PILOT_SCHOOLS, UNIVERSITY))}
-        found.sort(key=lambda p: (rank.get(p["role"], 9), schools.get(p["school"], 99), p["school"], p["name"]))
-        return found
+        separator = "、" if language == "zh_CN" else ", "
+
+        def entry(person: Person) -> dict[str, Any]:
+            return {"id": person.user_id, "name": person.name,
+                    "role": person.roles[0].value if person.roles else "",
+                    "roles": [r.value for r in person.roles],
+                    "role_label": separator.join(t.raw(ROLE_LABELS[r]) for r in person.roles),
+                    "school": person.school, "detail": " · ".join(v for v in (person.subject, person.grade) if v)}
+
+        return [entry(person) for person in await self.control.people()]
 
     # ---- chats ------------------------------------------------------------------------------------
 
     async def _user(self, request: web.Request) -> FakeUser:
+        """The phone of the person in the URL; 404 for anybody not in the sandbox."""
         user_id = int(request.match_info["user_id"])
-        user = self._users.get(user_id)
-        if user is None:
-            async with self.sandbox.services.sessions() as session:
-                account = (await session.execute(select(Account).where(
-                    Account.channel == "telegram", Account.external_id == user_id))).unique().scalar_one_or_none()
-                if account is None:
-                    raise web.HTTPNotFound(text=json.dumps({"error": "no such person in the sandbox"}),
-                                           content_type="application/json")
-                user = self.emu.user(user_id, first_name=account.person.name,
-                                     language_code=account.language_code or "zh-hans")
-            self._users[user_id] = user
-        return user
+        phone = self._phones.get(user_id)
+        if phone is None:
+            person = await self.control.person(user_id)
+            if person is None:
+                raise web.HTTPNotFound(text=json.dumps({"error": "no such person in the sandbox"}),
+                                       content_type="application/json")
+            phone = self.emu.user(user_id, first_name=person.name, language_code=person.language or "zh-hans")
+            self._phones[user_id] = phone
+        return phone
 
     async def chat(self, request: web.Request) -> web.Response:
         user = await self._user(request)
         seq = self.emu.seq
-        messages = [self.bot_message(m) for m in user.messages]
-        messages += [self.user_message(e) for e in list(self.emu.events)
+        messages = [self.view.bot_message(m) for m in user.messages]
+        messages += [self.view.user_message(e) for e in list(self.emu.events)
                      if e.kind == "update" and e.chat_id == user.id and "message" in e.data]
         messages.sort(key=lambda m: m["id"])
         if user.reply_keyboard is None and not any(m["from"] == "user" for m in messages):
@@ -235,7 +216,7 @@ class SandboxServer:
                 else None
             action = user.send_document(data, name, mime, caption, timeout=SEND_TIMEOUT)
         response = await self._act(action)
-        self.sandbox.keep_files()
+        self.control.files_changed()
         return response
 
     async def file(self, request: web.Request) -> web.StreamResponse:
@@ -259,100 +240,48 @@ class SandboxServer:
         except ValueError:
             return _error(400, "after and timeout must be numbers")
         emu = self.emu
-        base = {"boot": self.sandbox.boot}
+        base = {"boot": self.control.boot}
         oldest = emu.events[0].seq if emu.events else emu.seq + 1
         if after > emu.seq or (after < oldest - 1 and emu.seq > 0):
             return _json({**base, "reset": True, "seq": emu.seq, "events": []})
         found = await emu.wait_event(after, timeout)
-        events = [e for e in (self.page_event(e) for e in found) if e is not None]
+        events = [e for e in (self.view.event(e) for e in found) if e is not None]
         return _json({**base, "seq": found[-1].seq if found else after, "events": events})
-
-    def page_event(self, event: Event) -> dict[str, Any] | None:
-        chat_id = event.chat_id
-        if chat_id is None:
-            return None
-        base = {"seq": event.seq, "chat_id": chat_id}
-        if event.kind in ("message", "edit"):
-            message_id = event.data.get("message_id")
-            current = next((m for m in self.emu.chat_messages(chat_id) if m.message_id == message_id), None)
-            if current is None:
-                return None
-            keyboard = self.emu.user(chat_id).reply_keyboard
-            return {**base, "type": event.kind, "message": self.bot_message(current), "keyboard": keyboard}
-        if event.kind == "delete":
-            return {**base, "type": "delete", "message_id": event.data.get("message_id")}
-        if event.kind == "update" and "message" in event.data:
-            return {**base, "type": "message", "message": self.user_message(event)}
-        if event.kind == "callback_answer" and event.data.get("text"):
-            return {**base, "type": "toast", "text": event.data["text"], "alert": event.data.get("show_alert")}
-        if event.kind == "chat_action":
-            return {**base, "type": "typing"}
-        return None
-
-    def _file(self, file_id: str | None, name: str | None = None, mime: str | None = None) -> dict[str, Any] | None:
-        if not file_id:
-            return None
-        stored = self.emu.files.get(file_id)
-        return {"id": file_id, "name": name or (stored.file_name if stored else None),
-                "mime": mime or (stored.mime_type if stored else None),
-                "size": len(stored.data) if stored else None}
-
-    def bot_message(self, message: BotMessage) -> dict[str, Any]:
-        buttons = [[{"text": b["text"], "data": b.get("callback_data"), "url": b.get("url")} for b in row]
-                   for row in message.inline_keyboard]
-        return {"id": message.message_id, "seq": message.seq, "from": "bot", "kind": message.kind,
-                "text": message.text, "entities": message.entities, "buttons": buttons,
-                "file": self._file(message.file_id, message.file_name, message.mime_type),
-                "edited": message.edit_date is not None}
-
-    def user_message(self, event: Event) -> dict[str, Any]:
-        message = event.data["message"]
-        kind, file = "text", None
-        if message.get("photo"):
-            kind, file = "photo", self._file(message["photo"][-1]["file_id"])
-        elif message.get("document"):
-            doc = message["document"]
-            kind, file = "document", self._file(doc["file_id"], doc.get("file_name"), doc.get("mime_type"))
-        return {"id": message["message_id"], "seq": event.seq, "from": "user", "kind": kind,
-                "text": message.get("text") or message.get("caption") or "",
-                "entities": message.get("entities") or message.get("caption_entities") or [], "buttons": [],
-                "file": file, "edited": False}
 
     # ---- the clock ----------------------------------------------------------------------------------
 
     def clock_info(self, language: str) -> dict[str, Any]:
-        services = self.sandbox.services
-        now = local_now(services.clock, services.zone)
-        offset = services.clock.now() - datetime.now(UTC)
-        wake = next_send_time(now, services.zone).astimezone(services.zone)
+        zone = self.control.zone
+        now = self.control.now().astimezone(zone)
+        offset = now - datetime.now(UTC)
+        wake = next_send_time(now, zone).astimezone(zone)
         return {"iso": now.isoformat(), "date": now.date().isoformat(), "time": now.strftime("%H:%M"),
                 "display": f"{format_day(now.date(), language, year=True)} {now:%H:%M}",
-                "offset_seconds": round(offset.total_seconds()), "zone": str(services.zone),
+                "offset_seconds": round(offset.total_seconds()), "zone": str(zone),
                 "quiet_until": wake.strftime("%H:%M") if wake != now else None}
 
     async def get_clock(self, request: web.Request) -> web.Response:
         return _json(self.clock_info(normalize_language(request.query.get("lang"))))
 
     async def set_clock(self, request: web.Request) -> web.Response:
+        """Back to real time (`real`), a jump by whole `days`, or to a `date` and `time` in the program's zone."""
         body = await self._body(request)
-        services = self.sandbox.services
-        clock = self.sandbox.clock
+        moment: datetime | None = None
         try:
             if body.get("real"):
-                clock.set(datetime.now(UTC))
+                moment = None
             elif "days" in body:
                 days = body["days"]
                 if not isinstance(days, int) or abs(days) > MAX_JUMP_DAYS:
                     raise ValueError(f"days must be a whole number up to {MAX_JUMP_DAYS}")
-                clock.advance(timedelta(days=days))
+                moment = self.control.now() + timedelta(days=days)
             else:
                 day = date.fromisoformat(str(body.get("date", "")))
                 at = time.fromisoformat(str(body.get("time") or "09:00"))
                 if abs((day - date.today()).days) > MAX_JUMP_DAYS:
                     raise ValueError("that date is too far away")
-                clock.set(datetime.combine(day, at.replace(tzinfo=None), services.zone))
+                moment = datetime.combine(day, at.replace(tzinfo=None), self.control.zone)
         except ValueError as error:
             return _error(400, f"cannot move the clock: {error}")
-        await self.sandbox.clock_changed()
+        await self.control.set_clock(moment)
         return _json(self.clock_info(normalize_language(request.query.get("lang") or body.get("lang"))))
-
