@@ -18,6 +18,7 @@ from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role, parse_role
 from program.roster import RosterFileError, parse_roster, read_table
+from program.cells import csv_row
 
 
 def _cli_language(explicit: str | None) -> Translator:
@@ -45,7 +46,7 @@ async def _database(settings: Settings):  # noqa: ANN202
 
 
 async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_run: bool = False) -> int:
-    from storage.roster import apply_roster, known_people
+    from storage.roster import apply_roster, known_people, known_roles
 
     try:
         data = path.read_bytes()
@@ -57,7 +58,7 @@ async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_ru
         async with sessions() as session, session.begin():
             mentors, teachers = await known_people(session)
             try:
-                roster = parse_roster(read_table(data, path.name), mentors, teachers)
+                roster = parse_roster(read_table(data, path.name), mentors, teachers, await known_roles(session))
             except RosterFileError as error:
                 print(t(error.message, **error.params), file=sys.stderr)
                 return 2
@@ -145,7 +146,7 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                 table.append([person.name, roles, person.school.name, invite.code, invite_link(username, invite.code)])
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
-            writer.writerows([["name", "role", "school", "code", "link"], *table[1:]])
+            writer.writerows(csv_row(row) for row in [["name", "role", "school", "code", "link"], *table[1:]])
         elif len(table) == 1:
             print(t("Everyone in the roster has already joined."))
         else:

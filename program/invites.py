@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,8 +15,10 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def new_code() -> str:
-    # 24 random bytes → 32 characters of [A-Za-z0-9_-], well inside Telegram's 64-character limit.
-    return secrets.token_urlsafe(24)
+    # 24 random bytes → 32 characters of [A-Za-z0-9_-], well inside Telegram's 64-character limit. A code never
+    # starts with "-": the office opens invite lists in Excel, where a leading "-" starts a formula.
+    code = secrets.token_urlsafe(24)
+    return secrets.choice(string.ascii_letters + string.digits) + code[1:] if code.startswith("-") else code
 
 
 def looks_like_code(text: str | None) -> bool:

@@ -6,10 +6,11 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-from program.i18n import N_
-from program.roles import Role, parse_role
+from program.i18n import N_, Msgid
+from program.roles import ROLE_LABELS, Role, parse_role
+from program.text import has_invisible
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -126,12 +127,14 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def parse_roster(table: list[list[str]], known_mentors: Iterable[str] = (),
-                 known_teachers: Iterable[tuple[str, str]] = ()) -> Roster:
+def parse_roster(table: list[list[str]], known_mentors: Iterable[tuple[str, str]] = (),
+                 known_teachers: Iterable[tuple[str, str]] = (),
+                 known_roles: Mapping[tuple[str, str], Iterable[Role]] | None = None) -> Roster:
     """Checks every row; good rows are kept even when others are wrong.
 
     `known_mentors` and `known_teachers` ((name, school) pairs) are people already in the database,
-    so a later file may refer to mentors imported earlier.
+    so a later file may refer to mentors imported earlier; `known_roles` are everyone's roles there,
+    so a new student row cannot merge with a teacher already imported under the same name.
     """
     table = [row for row in table]
     while table and not any(table[0]):
@@ -163,6 +166,7 @@ def parse_roster(table: list[list[str]], known_mentors: Iterable[str] = (),
             continue
         seen[row.key] = number
         rows.append(row)
+    rows = _one_person_per_name(rows, errors, known_roles or {})
     mentor_pairs = {(r.name, r.school) for r in rows if r.role is Role.MENTOR} | set(known_mentors)
     mentors = Counter(name for name, _ in mentor_pairs)
     teachers = {(r.name, r.school) for r in rows if r.role is Role.TEACHER} | set(known_teachers)
@@ -177,7 +181,47 @@ def parse_roster(table: list[list[str]], known_mentors: Iterable[str] = (),
     return Roster(checked, errors)
 
 
+COLUMN_LABELS = {"name": N_("name"), "role": N_("role"), "school": N_("school"), "subject": N_("subject"),
+                 "grade": N_("grade"), "mentor": N_("mentor"), "teacher": N_("teacher")}
+TWO_PEOPLE = N_("the same name and school as the %(role)s in row %(other)d. Two different people? Give one of them "
+                "a distinguishing mark, for example “%(example)s”")
+TWO_PEOPLE_KNOWN = N_("the same name and school as a %(role)s already imported. Two different people? Give one of "
+                      "them a distinguishing mark, for example “%(example)s”")
+
+
+def _one_person_per_name(rows: list[RosterRow], errors: list[RowError],
+                         known: Mapping[tuple[str, str], Iterable[Role]]) -> list[RosterRow]:
+    """A name + school is one person, so a student row and a staff row there are two people who look alike.
+
+    Merging them would let a student confirm their own logs, and the second real person could never join.
+    The student row is refused (staff rows are what other rows refer to); roles of staff still add up.
+    """
+    staff_rows = {(r.name, r.school): r for r in rows if r.role is not Role.STUDENT}
+    kept = []
+    for row in rows:
+        key = (row.name, row.school)
+        before = set(known.get(key, ()))
+        example = f"{row.name}A"
+        if row.role is Role.STUDENT and key in staff_rows:
+            other = staff_rows[key]
+            errors.append(RowError(row.row, TWO_PEOPLE, {"role": Msgid(ROLE_LABELS[other.role]), "other": other.row,
+                                                         "example": example}))
+        elif row.role is Role.STUDENT and before - {Role.STUDENT}:
+            role = sorted(before - {Role.STUDENT})[0]
+            errors.append(RowError(row.row, TWO_PEOPLE_KNOWN, {"role": Msgid(ROLE_LABELS[role]), "example": example}))
+        elif row.role is not Role.STUDENT and Role.STUDENT in before:
+            errors.append(RowError(row.row, TWO_PEOPLE_KNOWN, {"role": Msgid(ROLE_LABELS[Role.STUDENT]),
+                                                                "example": example}))
+        else:
+            kept.append(row)
+    return kept
+
+
 def _check_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, RowError | None]:
+    for column, value in record.items():
+        if has_invisible(value.strip()):  # NUL and friends: the database refuses them, and they hide in names
+            return None, RowError(number, N_("the %(column)s cell contains an invisible control character; please "
+                                             "retype it"), {"column": Msgid(COLUMN_LABELS[column])})
     name = " ".join(record.get("name", "").split())
     if not name:
         return None, RowError(number, N_("the name is empty"))

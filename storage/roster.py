@@ -34,6 +34,21 @@ async def known_people(session: AsyncSession) -> tuple[set[tuple[str, str]], set
     return mentors, teachers
 
 
+async def known_roles(session: AsyncSession) -> dict[tuple[str, str], set[Role]]:
+    """Everyone already in the database: (name, school) → their roles."""
+    rows = await session.execute(select(Person.name, School.name, PersonRole.role)
+                                 .join(School, School.id == Person.school_id)
+                                 .join(PersonRole, PersonRole.person_id == Person.id))
+    found: dict[tuple[str, str], set[Role]] = {}
+    for name, school, role in rows:
+        found.setdefault((name, school), set()).add(Role(role))
+    return found
+
+
+class OnePersonTwoRoles(ValueError):
+    """A student row would merge with a staff member of the same name and school (or the reverse)."""
+
+
 async def apply_roster(session: AsyncSession, rows: list[RosterRow], now: datetime) -> ImportResult:
     """Creates or updates each row's person (counted per person) and sets each student's mentors and teacher."""
     schools = {s.name: s for s in (await session.execute(select(School))).scalars()}
@@ -62,7 +77,11 @@ async def apply_roster(session: AsyncSession, rows: list[RosterRow], now: dateti
             if value is not None and getattr(person, attribute) != value:
                 setattr(person, attribute, value)
                 updated.add(person.id)
-        if row.role.value not in {r.role for r in person.roles}:
+        roles = {r.role for r in person.roles}
+        if roles and (row.role is Role.STUDENT) != (Role.STUDENT.value in roles):
+            # parse_roster reports these rows; this guard keeps any other caller from merging two people.
+            raise OnePersonTwoRoles(f"{row.name} at {row.school} would be both a student and staff")
+        if row.role.value not in roles:
             person.roles.append(PersonRole(role=row.role.value))
             updated.add(person.id)
     await session.flush()
