@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.edge import clean_incoming
 from handlers.kit import Ctx, Flow, Incoming, Reply, Route, Screen, State
 from program.calendar import ProgramCalendar
 from program.clock import PROGRAM_ZONE, Clock
@@ -61,6 +62,7 @@ class Engine:
         return self._commands.keys()
 
     async def handle(self, incoming: Incoming) -> Reply:
+        incoming = clean_incoming(incoming)
         sessions = self.services.sessions
         async with sessions() as session:
             try:

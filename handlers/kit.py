@@ -283,11 +283,14 @@ class Flow:
         return ":".join([self.name, action, *(str(a) for a in args)])
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a bigger id cannot exist, and asyncpg would refuse to send it
+
+
 def int_arg(value: str) -> int:
     """A numeric id from a button payload; a forged value reads as "not found", never a crash."""
     from program.errors import NotFound
 
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_ID:
         raise NotFound()
     return int(value)
 
