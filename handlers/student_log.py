@@ -28,6 +28,7 @@ from program.growth_log import (
 )
 from program.i18n import N_, Translator
 from program.roles import Role
+from program.text import size_in
 from storage import logs
 from storage import sessions as training
 
@@ -366,10 +367,10 @@ async def take_files(ctx: Ctx, files: tuple[FileRef, ...]) -> list[Screen]:
     attached = list(draft.get("files", []))
     for file in files:
         if file.size is not None and file.size > MAX_FILE_BYTES:
-            raise InvalidInput(N_("“%(name)s” is %(size).1f MB; files can be at most %(limit)d MB. "
+            raise InvalidInput(N_("“%(name)s” is %(size)s MB; files can be at most %(limit)d MB. "
                                   "Nothing was attached."),
                                name=file.file_name or (ctx.t("photo") if file.kind == "photo" else ctx.t("file")),
-                               size=file.size / 1024 / 1024,
+                               size=size_in(file.size, 1024 * 1024),
                                limit=MAX_FILE_BYTES // (1024 * 1024))
         if any(a.get("file_unique_id") and a.get("file_unique_id") == file.file_unique_id for a in attached):
             continue

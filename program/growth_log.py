@@ -43,6 +43,7 @@ class LogStatus(StrEnum):
 
 # Per text part (what I did / what I learned / next steps). Documented in README; never cut silently.
 TEXT_LIMIT = 2000
+MIN_HOURS = 0.1  # hours are kept to one decimal
 MAX_HOURS = 24
 MAX_ATTACHMENTS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot can download
@@ -70,10 +71,10 @@ def parse_hours(text: str) -> float:
     match = _HOURS.match(raw)
     if not match:
         raise InvalidInput(N_("Please send the number of hours, for example 2 or 1.5."))
-    hours = float(match["n"].replace(",", ".").replace("，", "."))
-    if not 0 < hours <= MAX_HOURS:
-        raise InvalidInput(N_("Hours must be more than 0 and at most %(max)d."), max=MAX_HOURS)
-    return round(hours, 1)
+    hours = round(float(match["n"].replace(",", ".").replace("，", ".")), 1)
+    if not MIN_HOURS <= hours <= MAX_HOURS:  # checked after rounding: "0.04" would be stored as 0
+        raise InvalidInput(N_("Hours must be at least %(min)s and at most %(max)d."), min="0.1", max=MAX_HOURS)
+    return hours
 
 
 def check_text_part(existing: str, addition: str) -> str:

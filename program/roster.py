@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping
 
 from program.i18n import N_, Msgid
 from program.roles import ROLE_LABELS, Role, parse_role
-from program.text import has_invisible
+from program.text import has_invisible, size_in
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -79,8 +79,8 @@ class Roster:
 def read_table(data: bytes, filename: str) -> list[list[str]]:
     """Cells of the first sheet (XLSX) or of the CSV, as text."""
     if len(data) > MAX_FILE_BYTES:
-        raise RosterFileError(N_("The file is %(size)d KB; a roster can be at most %(limit)d KB."),
-                              size=len(data) // 1024, limit=MAX_FILE_BYTES // 1024)
+        raise RosterFileError(N_("The file is %(size)s KB; a roster can be at most %(limit)d KB."),
+                              size=size_in(len(data), 1024), limit=MAX_FILE_BYTES // 1024)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
     if filename.lower().endswith(".xls"):

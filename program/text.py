@@ -24,3 +24,11 @@ def strip_controls(text: str) -> str:
 def has_invisible(text: str) -> bool:
     """True when a name or a roster cell carries a control character, a lone surrogate or a bidi override."""
     return bool(_NOT_IN_NAMES.search(text))
+
+
+def size_in(size: int, unit: int) -> str:
+    """A size in MB or KB for a message, rounded up to two decimals: a file just over a limit never reads as
+    equal to it ("20.01 MB", not "20.0 MB" beside "at most 20 MB")."""
+    hundredths = -(-size * 100 // unit)  # ceiling, in integers: no float rounding at the edge
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}.{part:02d}".rstrip("0").rstrip(".")
