@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install locales bench clean chromium
+.PHONY: run test install locales bench clean chromium fonts
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ install: $(BIN)/.installed locales
 locales: $(BIN)/.installed
 	$(BIN)/pybabel compile --statistics -d locales -D messages
 
-run: install
+run: install fonts
 	$(BIN)/yingcai run
+
+# The overview chart and the printable QR sheets draw Chinese with Debian's Noto CJK fonts.
+fonts:
+	@if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1)) \
+	      || echo "fonts-noto-cjk could not be installed: charts and QR sheets will say so, and their tests skip"; \
+	  else echo "fonts-noto-cjk is missing and cannot be installed here: charts and QR sheets will say so"; fi; \
+	fi
 
 # Chromium for the browser test comes from Debian, never from a browser download (fonts: CJK and emoji
 # so the screenshots show the Chinese text).
@@ -34,7 +43,7 @@ chromium:
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; \
 	fi
 
-test: install chromium
+test: install fonts chromium
 	$(BIN)/python -m pytest -q -rs
 
 bench: install

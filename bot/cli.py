@@ -91,7 +91,7 @@ async def bot_username(settings: Settings) -> str | None:
 
 
 async def list_invites(settings: Settings, t: Translator, *, role: str | None, fmt: str, reissue: str | None,
-                       revoke: str | None, school: str | None) -> int:
+                       revoke: str | None, school: str | None, qr: Path | None = None) -> int:
     from sqlalchemy import select
 
     from storage import invites
@@ -144,6 +144,10 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                     or await invites.issue(session, person.id, now, ttl)
                 roles = "/".join(t.raw(ROLE_LABELS[Role(r.role)]) for r in person.roles)
                 table.append([person.name, roles, person.school.name, invite.code, invite_link(username, invite.code)])
+        if qr is not None:
+            from bot.office_cli import write_invite_cards
+
+            return write_invite_cards(qr, table[1:], t)
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
             writer.writerows(csv_row(row) for row in [["name", "role", "school", "code", "link"], *table[1:]])
@@ -233,11 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_argument("--reissue", metavar="NAME", help="issue a new code for NAME (the old one stops working)")
     inv.add_argument("--revoke", metavar="NAME", help="withdraw NAME's unused invite")
     inv.add_argument("--school", help="which school, when names repeat")
+    inv.add_argument("--qr", metavar="DIR", type=Path, help="write a QR code per person and an A4 sheet per school")
     reopen = sub.add_parser("reopen", help="reopen an evaluation window for one mentor")
     reopen.add_argument("--mentor", required=True)
     reopen.add_argument("--kind", required=True, choices=["initial", "midterm", "annual"])
     reopen.add_argument("--until", required=True, metavar="YYYY-MM-DD")
     reopen.add_argument("--year", type=int, help="the program year of the evaluation (default: this year)")
+    from bot.office_cli import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -262,10 +270,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))
     if command == "invites":
         return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
-                                        revoke=args.revoke, school=args.school))
+                                        revoke=args.revoke, school=args.school, qr=args.qr))
     if command == "reopen":
         return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until,
                                          year=args.year))
+    from bot import office_cli
+
+    if command == "export":
+        return asyncio.run(office_cli.export_workbook(settings, t, args))
+    if command == "report":
+        return asyncio.run(office_cli.draw_chart(settings, t, args.file))
+    if command == "audit":
+        return asyncio.run(office_cli.list_audit(settings, t, args.limit))
     return 2
 
 
