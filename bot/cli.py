@@ -65,6 +65,9 @@ async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_ru
             result = await apply_roster(session, roster.rows, SystemClock().now())
             if dry_run:
                 await session.rollback()
+            else:
+                await _audit(session, t, "import", path.name, created=result.created, updated=result.updated,
+                             errors=len(roster.errors))
         for problem in roster.errors:
             print(t("Row %(row)d: %(reason)s", row=problem.row, reason=t(problem.message, **problem.params)),
                   file=sys.stderr)
@@ -75,6 +78,16 @@ async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_ru
         return 1 if roster.errors else 0
     finally:
         await engine.dispose()
+
+
+async def _audit(session, t: Translator, action: str, target: str, **details: object) -> None:  # noqa: ANN001
+    """Every office action on the command line goes into the audit trail, like its twin in the bot."""
+    from bot.office_cli import cli_actor
+    from program.audit import AuditAction
+    from storage import audit
+
+    await audit.record(session, action=AuditAction(action), actor=cli_actor(t), now=SystemClock().now(),
+                       target=target, **details)
 
 
 async def bot_username(settings: Settings) -> str | None:
@@ -129,6 +142,7 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                 if len(found) > 1:
                     print(t("Several people are called “%(name)s”; add --school.", name=target), file=sys.stderr)
                     return 2
+                await _audit(session, t, "invite", target, revoked=bool(revoke))
                 if revoke:
                     count = await invites.revoke(session, found[0].id, now)
                     print(t("Withdrew %(count)d invite(s) of %(name)s.", count=count, name=target))
@@ -193,6 +207,7 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
                 return 2
             await evaluations.reopen(session, mentor_id=found[0].id, window=KIND_WINDOWS[which].value,
                                      year=year or today.year, opens=today, closes=closes, now=SystemClock().now())
+            await _audit(session, t, "reopen", mentor, kind=kind, until=until)
         print(t("Reopened for %(name)s until %(day)s.", name=mentor, day=closes))
         return 0
     finally:
@@ -282,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(office_cli.draw_chart(settings, t, args.file))
     if command == "audit":
         return asyncio.run(office_cli.list_audit(settings, t, args.limit))
+    from bot import office_actions
+
+    if command in office_actions.COMMANDS:
+        return asyncio.run(office_actions.run(settings, t, args))
     return 2
 
 

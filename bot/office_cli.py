@@ -27,6 +27,9 @@ def add_commands(sub: Any) -> None:
     report.add_argument("file", type=Path)
     audit = sub.add_parser("audit", help="list what the office did, newest first")
     audit.add_argument("--limit", type=int, default=50)
+    from bot.office_actions import add_commands as add_actions
+
+    add_actions(sub)
 
 
 def cli_actor(t: Translator) -> str:

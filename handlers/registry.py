@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers import (
+    broadcast,
     evaluation,
     language,
     mentor,
@@ -21,7 +22,7 @@ from handlers.kit import Flow
 def all_flows() -> list[Flow]:
     return [onboarding.onboarding, menu.menu, language.language, *student_log.FLOWS, my_logs.my_logs,
             progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp,
-            evaluation.evaluate, teacher.teacher, office.office]
+            evaluation.evaluate, teacher.teacher, office.office, broadcast.received]
 
 
 def build_engine(services: Services) -> Engine:

@@ -69,6 +69,15 @@ class Delivery(StrEnum):
     FAILED = "failed"
 
 
+DELIVERY_LABELS = {
+    Delivery.SENT: N_("sent"),
+    Delivery.QUEUED: N_("queued"),
+    Delivery.NOT_JOINED: N_("waiting (not joined yet)"),
+    Delivery.BLOCKED: N_("blocked the bot"),
+    Delivery.FAILED: N_("failed"),
+}
+
+
 def delivery_of(joined: bool, blocked: bool, outbox_status: str | None) -> Delivery:
     """Where one recipient's copy stands, from their account and their outbox row."""
     if outbox_status == "sent":

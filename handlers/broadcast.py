@@ -1,0 +1,56 @@
+"""What people receive from the office: a notice, or an event they answer (RSVP) with a button."""
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.kit import Button, Ctx, Flow, Screen, esc, rows
+from program.broadcasts import BroadcastKind
+from program.errors import NotFound
+from program.i18n import Translator, format_moment, translator
+from storage import broadcasts
+from storage.models import Broadcast
+
+received = Flow("bc")
+
+
+def render(broadcast: Broadcast, t: Translator, zone: Any, answer: str | None = None) -> Screen:
+    """The broadcast as one recipient reads it, in their language (the office's own words are escaped)."""
+    if broadcast.kind == BroadcastKind.EVENT.value:
+        lines = [t("📅 <b>Event from the program office</b>"), "", esc(broadcast.text)]
+        if broadcast.event_at is not None:
+            lines.append(t("When: %(moment)s", moment=format_moment(broadcast.event_at.astimezone(zone), t.language)))
+        if broadcast.event_place:
+            lines.append(t("Where: %(place)s", place=broadcast.event_place))
+        if answer == "yes":
+            lines.append("\n" + t("✅ You said you will come."))
+        elif answer == "no":
+            lines.append("\n" + t("You said you cannot come."))
+        else:
+            lines.append("\n" + t("Will you come?"))
+        buttons = rows(Button(t.plain("✅ I will come"), received.payload("rsvp", broadcast.id, "yes")),
+                       Button(t.plain("❌ I cannot come"), received.payload("rsvp", broadcast.id, "no")))
+        return Screen("\n".join(lines), buttons=buttons)
+    return Screen("\n".join([t("📢 <b>Notice from the program office</b>"), "", esc(broadcast.text)]))
+
+
+def outbox_copy(broadcast: Broadcast, zone: Any):  # noqa: ANN201 - storage.broadcasts.Render
+    """How storage renders one copy per language for the outbox."""
+    def copy(language: str) -> tuple[str, list[Any]]:
+        screen = render(broadcast, translator(language), zone)
+        return screen.text, [[[b.label, b.payload] for b in row] for row in screen.buttons]
+    return copy
+
+
+@received.button("rsvp")
+async def answer_event(ctx: Ctx, broadcast_id: str, answer: str) -> Screen:
+    """A recipient says whether they come; anyone the event was not sent to gets "not found"."""
+    from handlers.kit import int_arg
+
+    if answer not in ("yes", "no"):
+        raise NotFound()
+    number = int_arg(broadcast_id)
+    if not await broadcasts.answer(ctx.session, number, ctx.me.id, answer == "yes", ctx.now()):
+        raise NotFound()
+    event = await ctx.session.get_one(Broadcast, number)
+    screen = render(event, ctx.t, ctx.services.zone, answer)
+    return Screen(screen.text, buttons=screen.buttons, replace=True)
