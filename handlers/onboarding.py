@@ -36,9 +36,11 @@ async def start(ctx: Ctx) -> Screen:
         return Screen(ctx.t("This Telegram account is already linked to %(name)s. One account belongs to one "
                             "person only; please ask the program office if this is a mistake.", name=ctx.me.name))
     now = ctx.now()
+    if not await invites.use(ctx.session, invite, ctx.incoming.user_id, now):  # another phone was a moment faster
+        status = invite_state(InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), now)
+        return Screen(ctx.t(INVITE_PROBLEMS.get(status, INVITE_PROBLEMS[InviteState.USED])))
     account = await people.bind_account(ctx.session, invite.person, ctx.incoming.channel, ctx.incoming.user_id,
                                         ctx.incoming.chat_id, ctx.incoming.language, now)
-    invite.used_at, invite.used_by = now, ctx.incoming.user_id
     ctx.sign_in(account)
     ctx.state.flow, ctx.state.step, ctx.state.data = None, None, {}  # a phone passed on keeps no one's drafts
     separator = ", " if ctx.t.language == "en" else "、"

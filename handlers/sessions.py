@@ -188,11 +188,9 @@ async def cannot_come(ctx: Ctx, session_id: str) -> Screen:
 
 
 async def _answer(ctx: Ctx, session_id: str, attending: bool) -> Screen:
-    invitation = await training.invitee(ctx.session, int_arg(session_id), ctx.me.id)
-    found = await training.invitation(ctx.session, int_arg(session_id), ctx.me.id) if invitation else None
-    if invitation is None or found is None:
+    found = await training.answer_invitation(ctx.session, int_arg(session_id), ctx.me.id, attending, ctx.now())
+    if found is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
-    invitation.attending, invitation.answered_at = attending, ctx.now()
     answer = ctx.t("✅ You will come.") if attending else ctx.t("❌ You cannot come. Your mentor will see it.")
     text = ctx.t("📅 %(when)s · %(topic)s · %(place)s", when=ctx.moment(found.starts_at), topic=found.topic,
                  place=found.place)

@@ -457,7 +457,7 @@ async def submit(ctx: Ctx) -> list[Screen]:
                   hours=float(draft["hours"]), files=draft.get("files", []), session_id=session_id,
                   now=ctx.now())
     if ctx.state.flow == edit_log.name:
-        log = await logs.own_log(ctx.session, int(draft["log_id"]), ctx.me.id)
+        log = await logs.own_log(ctx.session, int(draft["log_id"]), ctx.me.id, for_update=True)
         if log is None:
             raise NotFound()
         ensure_editable(edit_facts(log), ctx.now(),

@@ -21,10 +21,11 @@ teacher = Flow("tch")
 PAGE = 5
 REASON_LIMIT = 500
 NOT_FOUND = N_("Log not found. It may have been removed, or it is not from your school.")
+ALREADY_REVIEWED = N_("This log was already reviewed.")
 
 
 async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = None) -> Screen:
-    found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE)
+    found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
     lines = [note] if note else []
     if total == 0:
         lines.append(ctx.t("✅ Nothing to confirm. Every activity your students logged has been reviewed."))
@@ -59,17 +60,21 @@ async def _pending_log(ctx: Ctx, log_id: str) -> GrowthLog:
     if log is None:
         raise NotFound(NOT_FOUND)
     if log.status != LogStatus.SUBMITTED.value:
-        raise NotAllowed(N_("This log was already reviewed."))
+        raise NotAllowed(ALREADY_REVIEWED)
     return log
 
 
-async def _confirm(ctx: Ctx, confirmed_logs: list[GrowthLog]) -> None:
-    """Confirms logs and tells each student their new count (one query for all of them)."""
+async def _confirm(ctx: Ctx, wanted: list[GrowthLog]) -> list[GrowthLog]:
+    """Confirms logs as they were read, and tells each student their new count (one query for all of them).
+
+    A log someone else reviewed or changed a moment ago is left out (it comes back in the current state).
+    """
     now = ctx.now()
-    for log in confirmed_logs:
-        logs.review(log, teacher_id=ctx.me.id, confirmed=True, reason=None, now=now)
+    confirmed_logs = [log for log in wanted if await logs.review(ctx.session, log, reviewer_id=ctx.me.id,
+                                                                 version=log.version, confirmed=True, reason=None,
+                                                                 now=now)]
     if not confirmed_logs:
-        return
+        return confirmed_logs
     year = ctx.services.calendar.for_date(confirmed_logs[0].activity_date)
     found = await logs.activities(ctx.session, list({log.student_id for log in confirmed_logs}), *year.training)
     for log in confirmed_logs:
@@ -81,6 +86,7 @@ async def _confirm(ctx: Ctx, confirmed_logs: list[GrowthLog]) -> None:
                             "%(done)d/%(required)d.", day=day, kind=activity_label(t, kind), done=done, required=required))
 
         ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{now.isoformat()}", render)
+    return confirmed_logs
 
 
 def _seen_stamp(ctx: Ctx) -> int:
@@ -102,8 +108,13 @@ async def confirm_one(ctx: Ctx, log_id: str, seen: str) -> Screen:
     log = await _pending_log(ctx, log_id)
     if _changed_since(log, seen):
         return await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))
-    await _confirm(ctx, [log])
+    if not await _confirm(ctx, [log]):  # another teacher or the student was a moment faster
+        return await confirm_page(ctx, replace=True, note=ctx.t(_lost(log)))
     return await confirm_page(ctx, replace=True, note=ctx.t("Confirmed ✓"))
+
+
+def _lost(log: GrowthLog) -> str:
+    return ALREADY_REVIEWED if log.status != LogStatus.SUBMITTED.value else CHANGED
 
 
 @teacher.button("all", role=Role.TEACHER)
@@ -118,8 +129,9 @@ async def confirm_all(ctx: Ctx, seen: str, ids: str) -> Screen:
     changed = len(pending) - len(unchanged)
     if not pending:
         raise NotFound(NOT_FOUND)
-    await _confirm(ctx, unchanged)
-    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", len(unchanged))
+    confirmed = await _confirm(ctx, unchanged)
+    changed += len(unchanged) - len(confirmed)
+    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", len(confirmed))
     if changed:
         note += "\n" + ctx.t(CHANGED)
     return await confirm_page(ctx, replace=True, note=note)
@@ -161,8 +173,10 @@ async def take_reason(ctx: Ctx, text: str) -> Screen:
         raise InvalidInput(N_("Please keep the reason under %(limit)d characters (yours has %(length)d)."),
                            limit=REASON_LIMIT, length=len(reason))
     log = await _pending_log(ctx, str(ctx.state.draft.get("log_id", "")))
-    logs.review(log, teacher_id=ctx.me.id, confirmed=False, reason=reason, now=ctx.now())
     ctx.state.finish()
+    if not await logs.review(ctx.session, log, reviewer_id=ctx.me.id, version=log.version, confirmed=False,
+                             reason=reason, now=ctx.now()):
+        return await confirm_page(ctx, note=ctx.t(_lost(log)))
     day, kind, log_id = log.activity_date, log.kind, log.id
 
     def render(t: Translator) -> Screen:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.evaluations import EvaluationKind, EvaluationStatus, OpenWindow
 from storage.models import Evaluation, EvaluationChange, WindowOverride
+from storage.plumbing import upsert
 
 
 async def of_student(session: AsyncSession, student_id: int, year: int) -> dict[str, Evaluation]:
@@ -37,12 +38,26 @@ async def get(session: AsyncSession, student_id: int, kind: EvaluationKind, year
 
 async def start(session: AsyncSession, *, student_id: int, mentor_id: int, kind: EvaluationKind,
                 year: int, now: datetime) -> Evaluation:
-    """A new draft; the unique (student, kind, year) key refuses a second one."""
-    evaluation = Evaluation(student_id=student_id, mentor_id=mentor_id, kind=kind.value, program_year=year,
-                            status=EvaluationStatus.DRAFT.value, answers={}, created_at=now, updated_at=now)
-    session.add(evaluation)
-    await session.flush()
-    return evaluation
+    """The (student, kind, year) evaluation, begun as a draft unless it exists.
+
+    Two co-mentors opening it at the same moment get the same row: the second insert waits for the first
+    (PostgreSQL) and then does nothing, instead of failing on the unique key. Nobody evaluates themselves.
+    """
+    if student_id == mentor_id:
+        raise ValueError("nobody evaluates themselves")
+    await session.execute(upsert(session, Evaluation).values(
+        student_id=student_id, mentor_id=mentor_id, kind=kind.value, program_year=year,
+        status=EvaluationStatus.DRAFT.value, answers={}, created_at=now, updated_at=now, version=1,
+    ).on_conflict_do_nothing(index_elements=["student_id", "kind", "program_year"]))
+    result = await session.execute(
+        select(Evaluation).where(Evaluation.student_id == student_id, Evaluation.kind == kind.value,
+                                 Evaluation.program_year == year).execution_options(populate_existing=True))
+    return result.scalar_one()
+
+
+async def _latest(session: AsyncSession, evaluation: Evaluation) -> None:
+    """Locks the row until the transaction ends (PostgreSQL) and reads what co-mentors saved meanwhile."""
+    await session.refresh(evaluation, with_for_update=True)
 
 
 def _text(value: Any) -> str | None:
@@ -51,26 +66,37 @@ def _text(value: Any) -> str | None:
 
 async def answer(session: AsyncSession, evaluation: Evaluation, key: str, value: str, actor_id: int,
                  now: datetime) -> None:
-    """Saves one answer and records the change (who, when, old → new)."""
+    """Saves one answer and records the change (who, when, old → new).
+
+    The answer is merged into the latest answers under a row lock, so a co-mentor's answer to another
+    question saved a moment ago is kept, and the history's old value is the one really replaced.
+    """
+    await _latest(session, evaluation)
     old = evaluation.answers.get(key)
     if old == value:
         return
     evaluation.answers = {**evaluation.answers, key: value}
     evaluation.updated_at = now
+    evaluation.version += 1
     session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="answer", field=key,
                                  old_value=_text(old), new_value=_text(value)))
 
 
-async def submit(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> None:
+async def submit(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> bool:
+    """Submits (or submits again) under a row lock; True for the first submission, whoever else tried."""
+    await _latest(session, evaluation)
     first = evaluation.status != EvaluationStatus.SUBMITTED.value
     evaluation.status = EvaluationStatus.SUBMITTED.value
     evaluation.submitted_at = evaluation.submitted_at or now
     evaluation.updated_at = now
+    evaluation.version += 1
     session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now,
                                  action="submit" if first else "resubmit"))
+    return first
 
 
 async def mark_platform(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> None:
+    await _latest(session, evaluation)  # two co-mentors marking it at once: one history line
     if evaluation.platform_submitted_at is None:
         evaluation.platform_submitted_at = now
         session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="platform"))
@@ -128,5 +154,5 @@ async def of_mentor(session: AsyncSession, evaluation_id: int, mentor_id: int) -
     result = await session.execute(
         select(Evaluation).join(Supervision, Supervision.student_id == Evaluation.student_id)
         .where(Evaluation.id == evaluation_id, Supervision.supervisor_id == mentor_id,
-               Supervision.relation == "mentor"))
+               Supervision.relation == "mentor", Evaluation.student_id != mentor_id))
     return result.scalar_one_or_none()

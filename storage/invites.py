@@ -27,6 +27,19 @@ async def issue(session: AsyncSession, person_id: int, now: datetime, ttl: timed
     return invite
 
 
+async def use(session: AsyncSession, invite: Invite, external_id: int, now: datetime) -> bool:
+    """Marks the invite used by this chat account, once: False when it was used, withdrawn or expired first.
+
+    A conditional update, so two phones opening one link at the same moment cannot both sign in.
+    """
+    result = await session.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
+                             Invite.expires_at > now)
+        .values(used_at=now, used_by=external_id).execution_options(synchronize_session=False))
+    await session.refresh(invite, ["used_at", "used_by", "revoked_at", "expires_at"])
+    return result.rowcount == 1
+
+
 async def revoke(session: AsyncSession, person_id: int, now: datetime) -> int:
     result = await session.execute(
         update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),

@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.growth_log import ActivityKind, LogStatus, claims_session
 from program.sessions import LoggedActivity
 from storage.models import GrowthLog, LogAttachment
+
+SESSION_KIND_VALUES = [k.value for k in ActivityKind if claims_session(k)]
 
 
 def _attachments(files: list[dict[str, Any]]) -> list[LogAttachment]:
@@ -32,8 +34,10 @@ async def file_log(session: AsyncSession, *, student_id: int, kind: ActivityKind
 async def change_log(session: AsyncSession, log: GrowthLog, *, kind: ActivityKind, activity_date: date, did: str,
                      learned: str, next_steps: str, hours: float, files: list[dict[str, Any]],
                      session_id: int | None, now: datetime) -> GrowthLog:
+    """Changes a log the caller holds locked (`own_log(..., for_update=True)`); its version moves on."""
     log.kind, log.activity_date, log.did, log.learned = kind.value, activity_date, did, learned
     log.next_steps, log.hours, log.session_id, log.updated_at = next_steps, hours, session_id, now
+    log.version += 1
     if log.status == LogStatus.REJECTED.value:
         log.status = LogStatus.SUBMITTED.value  # fixed and sent again to the teacher
         log.submitted_at = now
@@ -44,10 +48,17 @@ async def change_log(session: AsyncSession, log: GrowthLog, *, kind: ActivityKin
     return log
 
 
-async def own_log(session: AsyncSession, log_id: int, student_id: int) -> GrowthLog | None:
-    """A log only if it belongs to this student: someone else's id reads as not found."""
-    result = await session.execute(select(GrowthLog).where(GrowthLog.id == log_id, GrowthLog.student_id == student_id))
-    return result.scalar_one_or_none()
+async def own_log(session: AsyncSession, log_id: int, student_id: int, *, for_update: bool = False,
+                  ) -> GrowthLog | None:
+    """A log only if it belongs to this student: someone else's id reads as not found.
+
+    `for_update` locks the row until the transaction ends (PostgreSQL) and reads its latest state, so a
+    teacher's review cannot slip in between the check "still editable?" and the change.
+    """
+    query = select(GrowthLog).where(GrowthLog.id == log_id, GrowthLog.student_id == student_id)
+    if for_update:
+        query = query.with_for_update(of=GrowthLog).execution_options(populate_existing=True)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def page_of_logs(session: AsyncSession, student_id: int, offset: int, limit: int,
@@ -78,14 +89,17 @@ def needs_confirmation(kind: str) -> bool:
     return claims_session(ActivityKind(kind))
 
 
-async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int,
+async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int, *, reviewer_id: int,
                             ) -> tuple[Sequence[tuple[GrowthLog, str]], int]:
-    """Logs that claim a session and wait for a teacher of this school, oldest first, with student names."""
+    """Logs that claim a session and wait for this teacher of the school, oldest first, with student names.
+
+    Never the reviewer's own logs, whatever roles they hold.
+    """
     from storage.models import Person
 
     kinds = [k.value for k in ActivityKind if claims_session(k)]
     condition = (GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(kinds),
-                 Person.school_id == school_id)
+                 Person.school_id == school_id, GrowthLog.student_id != reviewer_id)
     total = (await session.execute(select(func.count()).select_from(GrowthLog)
                                    .join(Person, Person.id == GrowthLog.student_id).where(*condition))).scalar_one()
     rows = await session.execute(
@@ -118,9 +132,25 @@ async def logs_of_student(session: AsyncSession, student_id: int, first: date, l
     return result.scalars().all()
 
 
-def review(log: GrowthLog, *, teacher_id: int, confirmed: bool, reason: str | None, now: datetime) -> None:
-    log.status = (LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value
-    log.reviewed_by, log.reviewed_at, log.reject_reason = teacher_id, now, reason
+async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, version: int, confirmed: bool,
+                 reason: str | None, now: datetime) -> bool:
+    """Confirms or sends back the log exactly as the reviewer saw it (`version`), once; False when it lost.
+
+    One conditional update: on PostgreSQL the second of two simultaneous reviews waits for the first, then
+    finds the status or the version changed and updates nothing; a student's edit saved in between moves
+    the version on, so it is never approved unseen. Nobody reviews their own log, whatever their roles, and
+    a diary entry (a kind that claims no session) is the student's alone.
+    `log` shows the current state afterwards, whoever won.
+    """
+    result = await session.execute(
+        update(GrowthLog)
+        .where(GrowthLog.id == log.id, GrowthLog.version == version, GrowthLog.status == LogStatus.SUBMITTED.value,
+               GrowthLog.student_id != reviewer_id, GrowthLog.kind.in_(SESSION_KIND_VALUES))
+        .values(status=(LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value, reviewed_by=reviewer_id,
+                reviewed_at=now, reject_reason=reason, version=GrowthLog.version + 1)
+        .execution_options(synchronize_session=False))
+    await session.refresh(log)
+    return result.rowcount == 1
 
 
 async def platform_marks(session: AsyncSession, first: date, last: date) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
     Text, TypeDecorator, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -82,7 +82,9 @@ class Supervision(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     relation: Mapped[str] = mapped_column(String(16), primary_key=True)  # "mentor" | "teacher"
-    __table_args__ = (Index("ix_supervisions_supervisor", "supervisor_id", "relation"),)
+    # Nobody supervises (confirms, evaluates) themselves, whatever roles they hold.
+    __table_args__ = (Index("ix_supervisions_supervisor", "supervisor_id", "relation"),
+                      CheckConstraint("student_id <> supervisor_id", name="not_self"))
 
 
 class Account(Base):
@@ -178,6 +180,8 @@ class GrowthLog(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     reject_reason: Mapped[str | None] = mapped_column(Text)
     platform_submitted_at: Mapped[datetime | None]  # "submitted on the national platform ✓"
+    # +1 at every change: a review names the version it saw, so an edit in between is never approved unseen.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     attachments: Mapped[list[LogAttachment]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="LogAttachment.position")
@@ -212,6 +216,7 @@ class Evaluation(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     platform_submitted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 at every change
 
 
 class EvaluationChange(Base):
@@ -261,6 +266,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of a long text: never twice
 
 
 class TrainingPlan(Base):

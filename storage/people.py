@@ -98,5 +98,6 @@ async def supervised_student(session: AsyncSession, student_id: int, supervisor_
     """The student only if this mentor (or teacher) supervises them: others read as not found."""
     result = await session.execute(
         select(Person).join(Supervision, Supervision.student_id == Person.id)
-        .where(Person.id == student_id, Supervision.supervisor_id == supervisor_id, Supervision.relation == relation))
+        .where(Person.id == student_id, Supervision.supervisor_id == supervisor_id, Supervision.relation == relation,
+               Person.id != supervisor_id))
     return result.unique().scalar_one_or_none()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GrowthLog, SessionInvitee, TrainingSession
@@ -29,8 +29,20 @@ async def invitation(session: AsyncSession, session_id: int, student_id: int) ->
     return result.scalar_one_or_none()
 
 
-async def invitee(session: AsyncSession, session_id: int, student_id: int) -> SessionInvitee | None:
-    return await session.get(SessionInvitee, (session_id, student_id))
+async def answer_invitation(session: AsyncSession, session_id: int, student_id: int, attending: bool,
+                            now: datetime) -> TrainingSession | None:
+    """Records a yes or no in one conditional update; None when not invited or the session was cancelled.
+
+    The check and the write are one statement, so a cancellation committed a moment earlier is respected.
+    """
+    live = exists().where(TrainingSession.id == session_id, TrainingSession.cancelled_at.is_(None))
+    result = await session.execute(
+        update(SessionInvitee).where(SessionInvitee.session_id == session_id, SessionInvitee.student_id == student_id,
+                                     live)
+        .values(attending=attending, answered_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return await session.get(TrainingSession, session_id)
 
 
 def _unlogged(student_id: int):  # noqa: ANN202 - a SQL condition

@@ -178,8 +178,9 @@ async def _file_logs(session, people: dict[str, Person], today: date, now: datet
             if teacher is None or (latest and student.name != REJECTED_STUDENT):
                 continue  # the newest log waits in the teacher's "to confirm" list
             rejected = latest and student.name == REJECTED_STUDENT
-            logs.review(log, teacher_id=teacher.id, confirmed=not rejected, reason=REJECT_REASON if rejected else None,
-                        now=_moment(day + timedelta(days=1), 10, zone, now))
+            await logs.review(session, log, reviewer_id=teacher.id, version=log.version, confirmed=not rejected,
+                              reason=REJECT_REASON if rejected else None,
+                              now=_moment(day + timedelta(days=1), 10, zone, now))
     await session.flush()
 
 
