@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from bot.cli import main
 from program.cells import FORMULA_STARTS
 from program.invites import new_code
@@ -81,3 +83,27 @@ def test_roster_cells_with_control_characters_are_row_errors(env, tmp_path, caps
     err = capsys.readouterr().err
     assert "第 4 行" in err and "第 5 行" in err and "第 6 行" in err and "Traceback" not in err, err
     assert count(env, Person) == 3
+
+
+async def test_a_person_who_is_both_student_and_teacher_never_confirms_their_own_log(engine, services):
+    """Whatever roles a record ends up with (an old import, a hand edit), nobody approves their own work."""
+    from sqlalchemy import select
+
+    from storage.models import GrowthLog, PersonRole, Supervision
+    from tests.helpers import joined
+    from tests.security.test_races import file_log
+
+    async with services.sessions() as session, session.begin():
+        zhang = (await session.execute(select(Person).where(Person.name == "张丽"))).unique().scalar_one()
+        session.add(PersonRole(person_id=zhang.id, role="student"))
+        zhang.subject, zhang.grade = "物理学", "高一"
+    both = await joined(engine, services, "张丽", 3001)
+    log_id = await file_log(both)
+    await both.send("/confirm")
+    assert "没有待确认" in both.last, both.last
+    await both.press(payload=f"tch:ok:{log_id}:9999999999")
+    async with services.sessions() as session:
+        assert (await session.get(GrowthLog, log_id)).status == "submitted"
+    with pytest.raises(Exception, match="(?i)check|constraint"):
+        async with services.sessions() as session, session.begin():
+            session.add(Supervision(student_id=zhang.id, supervisor_id=zhang.id, relation="teacher"))
