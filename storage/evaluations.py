@@ -57,6 +57,7 @@ async def start(session: AsyncSession, *, student_id: int, mentor_id: int, kind:
 
 async def _latest(session: AsyncSession, evaluation: Evaluation) -> None:
     """Locks the row until the transaction ends (PostgreSQL) and reads what co-mentors saved meanwhile."""
+    await session.flush()  # a refresh would otherwise drop changes made earlier in this transaction
     await session.refresh(evaluation, with_for_update=True)
 
 

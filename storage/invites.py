@@ -32,6 +32,7 @@ async def use(session: AsyncSession, invite: Invite, external_id: int, now: date
 
     A conditional update, so two phones opening one link at the same moment cannot both sign in.
     """
+    await session.flush()
     result = await session.execute(
         update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
                              Invite.expires_at > now)

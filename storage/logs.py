@@ -142,6 +142,7 @@ async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, ver
     a diary entry (a kind that claims no session) is the student's alone.
     `log` shows the current state afterwards, whoever won.
     """
+    await session.flush()  # the update below must see, and the refresh must not drop, earlier changes
     result = await session.execute(
         update(GrowthLog)
         .where(GrowthLog.id == log.id, GrowthLog.version == version, GrowthLog.status == LogStatus.SUBMITTED.value,

@@ -30,7 +30,8 @@ async def _story(sessions, clock):  # noqa: ANN001, ANN202 - a term of the progr
                                     activity_date=date(2026, 11, 18), did="测量石墨烯的电阻\n第二行", learned="四探针法",
                                     next_steps="-5+3 先做对照", hours=2, files=[PHOTO, PDF], session_id=None,
                                     now=clock.now())
-        logs.review(first, teacher_id=ids["张丽"], confirmed=True, reason=None, now=clock.now())
+        await logs.review(session, first, reviewer_id=ids["张丽"], version=first.version, confirmed=True, reason=None,
+                          now=clock.now())
         await logs.file_log(session, student_id=ids["王小明"], kind=ActivityKind.READING,
                             activity_date=date(2026, 11, 19), did=ATTACK, learned="@SUM(A1)", next_steps="",
                             hours=1.5, files=[], session_id=None, now=clock.now())
