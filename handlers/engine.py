@@ -1,6 +1,7 @@
 """The conversation engine: one update in, one transaction, routed to a flow, screens out."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any, Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.edge import clean_incoming
-from handlers.kit import Ctx, Flow, Incoming, Reply, Route, Screen, State
+from handlers.kit import Ctx, Flow, Incoming, Reply, Route, Screen, State, remember, shown_buttons, tapped
 from program.calendar import ProgramCalendar
 from program.clock import PROGRAM_ZONE, Clock
 from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
@@ -71,8 +72,13 @@ class Engine:
                     if loaded is None:
                         return Reply()
                     ctx, row, before = loaded
+                    shown = row.shown if row else None
+                    if incoming.buttons_as_text and incoming.text is not None:
+                        ctx.incoming = self._read_tap(incoming, shown, before)
                     reply = _as_reply(await self._route(ctx))
-                    await self._save(session, ctx, row, before)
+                    if incoming.buttons_as_text:
+                        shown = remember(shown, shown_buttons(reply.screens))
+                    await self._save(session, ctx, row, before, shown)
                     wrote = await self._flush_notices(ctx)
             except ProgramError as error:
                 return await self._refuse(incoming, error)
@@ -93,6 +99,8 @@ class Engine:
             log.info("dropping redelivered update %s", incoming.update_id)
             return None
         account = await people.account_of(session, incoming.channel, incoming.user_id)
+        if account is not None:
+            people.seen(account, now)
         if account is not None and account.unreachable_at is not None:
             account.unreachable_at = None  # they are writing to us again: what waited for them goes out
             await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
@@ -145,11 +153,22 @@ class Engine:
             raise NotFound() from None  # a forged payload with the wrong number of parts
         return await route.handler(ctx, *args)
 
-    async def _save(self, session: AsyncSession, ctx: Ctx, row: ConversationState | None, before: State) -> None:
+    def _read_tap(self, incoming: Incoming, shown: list | None, state: State) -> Incoming:
+        """On a channel without buttons, a typed label or number may stand for a button shown before."""
+        flow = self._by_name.get(state.flow or "")
+        awaits_text = flow is not None and state.step is not None and state.step in flow.texts
+        payload = tapped(shown, incoming.text or "", awaits_text=awaits_text)
+        return incoming if payload is None else dataclasses.replace(incoming, text=None, payload=payload)
+
+    async def _save(self, session: AsyncSession, ctx: Ctx, row: ConversationState | None, before: State,
+                    shown: list | None = None) -> None:
         state = ctx.state
-        if (state.flow, state.step, state.data) != (before.flow, before.step, before.data):
+        changed = (state.flow, state.step, state.data) != (before.flow, before.step, before.data)
+        if shown is not None and shown == (row.shown if row else None):
+            shown = None
+        if changed or shown is not None:
             await plumbing.save_state(session, row, ctx.incoming.channel, ctx.incoming.user_id, state.flow,
-                                      state.step, state.data, self.services.clock.now())
+                                      state.step, state.data, self.services.clock.now(), shown=shown)
 
     async def _flush_notices(self, ctx: Ctx) -> bool:
         if not ctx.notices:

@@ -55,6 +55,43 @@ class Incoming:
     update_id: int | None = None
     channel: str = "telegram"
     update_scope: str = "telegram"  # where update ids are unique: one bot (ids restart with a new bot)
+    buttons_as_text: bool = False  # a channel without buttons (DingTalk): a tap arrives as typed text
+
+
+SHOWN_SCREENS = 3  # a text-only channel honours the buttons of this many recent screens (links stay tappable)
+
+
+def shown_buttons(screens: Iterable[Screen]) -> list[list[str]]:
+    """The [label, payload] pairs of the last screen with buttons, in reading order (1, 2, 3…)."""
+    for screen in reversed(list(screens)):
+        pairs = [[b.label, b.payload] for row in screen.buttons for b in row if b.payload is not None]
+        if pairs:
+            return pairs
+    return []
+
+
+def remember(shown: list[Any] | None, pairs: list[list[str]]) -> list[Any]:
+    return [pairs, *(shown or [])][:SHOWN_SCREENS]
+
+
+def tapped(shown: list[Any] | None, text: str, *, awaits_text: bool) -> str | None:
+    """The payload of the button a typed text stands for, or None: then it is ordinary text.
+
+    The label of a recently shown button (what a markdown link sends) or, where the step does not take
+    typed text, the number of a button of the newest screen. Nothing typed is ever read as a payload.
+    """
+    typed = text.strip()
+    if not shown or not typed:
+        return None
+    if typed.isascii() and typed.isdigit() and len(typed) <= 3 and not awaits_text:
+        newest = shown[0]
+        number = int(typed)
+        return newest[number - 1][1] if 1 <= number <= len(newest) else None
+    for pairs in shown:
+        for label, payload in pairs:
+            if label == typed:
+                return payload
+    return None
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,29 @@ class RecipientBlocked(Exception):
 
 
 class RetryLater(Exception):
-    """Flood control (Telegram's 429): try again after `retry_after` seconds."""
+    """Flood control (Telegram's 429): try again after `retry_after` seconds.
 
-    def __init__(self, retry_after: float) -> None:
+    `per_chat`: only this recipient is held back (DingTalk's flowControlledStaffIdList); others go on.
+    """
+
+    def __init__(self, retry_after: float, *, per_chat: bool = False) -> None:
         super().__init__(f"retry after {retry_after}s")
         self.retry_after = retry_after
+        self.per_chat = per_chat
 
 
 class Sender(Protocol):
     async def send_notice(self, chat_id: int, text: str, buttons: list[Any]) -> None: ...
+
+
+class BatchSender(Protocol):
+    """A channel that sends one message to several chats in one call (DingTalk's batchSend)."""
+
+    max_batch: int
+
+    async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any]) -> dict[int, Exception | None]:
+        """Each chat's outcome: None (accepted), RetryLater or RecipientBlocked."""
+        ...
 
 
 @dataclass
@@ -74,7 +88,11 @@ class DeliveryWorker:
     batch: int = 20
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 8
+    senders: dict[str, Any] = field(default_factory=dict)  # by channel; `sender` serves the others
     _paused_until: float = 0.0
+
+    def sender_for(self, channel: str) -> Any:
+        return self.senders.get(channel, self.sender)
 
     async def drain(self) -> int:
         """Sends what is due now; returns how many went out. Safe to run from several processes."""
@@ -89,26 +107,66 @@ class DeliveryWorker:
                 break
             # Never send once the lease may have passed to another worker: that could send twice.
             deadline = started + self.lease.total_seconds() - SAFETY_MARGIN
-            for position, delivery in enumerate(due):
+            groups = self._groups(due)
+            for position, group in enumerate(groups):
                 now = time.monotonic()
                 if now >= deadline or now < self._paused_until:  # out of time, or Telegram asked us to wait
                     async with self.sessions() as session, session.begin():
-                        await outbox.release(session, due[position:])
+                        await outbox.release(session, [d for rest in groups[position:] for d in rest])
                     return sent
-                sent += await self._deliver(delivery)
+                sent += await (self._deliver_batch(group) if len(group) > 1 else self._deliver(group[0]))
+        return sent
+
+    def _groups(self, due: list[outbox.Delivery]) -> list[list[outbox.Delivery]]:
+        """The same message for several people of a channel that can batch goes out in one call."""
+        groups: list[list[outbox.Delivery]] = []
+        open_groups: dict[tuple[str, str, str], list[outbox.Delivery]] = {}
+        for delivery in due:
+            sender = self.sender_for(delivery.channel)
+            limit = getattr(sender, "max_batch", 1)
+            key = (delivery.channel, delivery.text, repr(delivery.buttons))
+            group = open_groups.get(key)
+            if limit > 1 and group is not None and len(group) < limit:
+                group.append(delivery)
+                continue
+            groups.append([delivery])
+            if limit > 1:
+                open_groups[key] = groups[-1]
+        return groups
+
+    async def _deliver_batch(self, group: list[outbox.Delivery]) -> int:
+        first = group[0]
+        await self.limiter.wait(first.chat_id)
+        try:
+            outcomes = await self.sender_for(first.channel).send_notices(
+                [d.chat_id for d in group], first.text, first.buttons)
+        except Exception as error:  # noqa: BLE001 - the whole call failed: each row is settled as if alone
+            outcomes = {d.chat_id: error for d in group}
+        sent = 0
+        for delivery in group:
+            sent += await self._settle(delivery, outcomes.get(delivery.chat_id))
         return sent
 
     async def _deliver(self, delivery: outbox.Delivery) -> int:
         await self.limiter.wait(delivery.chat_id)
         try:
-            await self.sender.send_notice(delivery.chat_id, delivery.text, delivery.buttons)
+            await self.sender_for(delivery.channel).send_notice(delivery.chat_id, delivery.text, delivery.buttons)
+        except Exception as error:  # noqa: BLE001 - every refusal is settled below
+            return await self._settle(delivery, error)
+        return await self._settle(delivery, None)
+
+    async def _settle(self, delivery: outbox.Delivery, outcome: Exception | None) -> int:
+        try:
+            if outcome is not None:
+                raise outcome
         except RecipientBlocked as error:
             async with self.sessions() as session, session.begin():
                 await outbox.mark_failed(session, delivery, "unreachable", str(error))
-                await outbox.mark_unreachable(session, delivery.person_id, self.clock.now())
+                await outbox.mark_unreachable(session, delivery.person_id, self.clock.now(), delivery.channel)
             return 0
         except RetryLater as error:
-            self._paused_until = time.monotonic() + error.retry_after
+            if not error.per_chat:
+                self._paused_until = time.monotonic() + error.retry_after
             async with self.sessions() as session, session.begin():
                 await outbox.postpone(session, delivery, self.clock.now() + timedelta(seconds=error.retry_after),
                                       None)

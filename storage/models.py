@@ -88,20 +88,32 @@ class Supervision(Base):
 
 
 class Account(Base):
-    """A chat account bound to a roster person by an invite."""
+    """A chat account bound to a roster person by an invite: at most one per channel (Telegram, DingTalk)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (UniqueConstraint("channel", "external_id"), UniqueConstraint("person_id", "channel"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
     external_id: Mapped[int] = mapped_column(BigInteger)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     language_code: Mapped[str | None] = mapped_column(String(16))
     bound_at: Mapped[datetime]
     unreachable_at: Mapped[datetime | None]  # the user blocked the bot
+    last_seen_at: Mapped[datetime | None]  # notices go to the account the person used last
 
     person: Mapped[Person] = relationship(lazy="joined")
+
+
+class ChannelUser(Base):
+    """A chat identity that is not a number (DingTalk's corpId + staffId), numbered for the core."""
+
+    __tablename__ = "channel_users"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
 
 
 class Invite(Base):
@@ -128,6 +140,8 @@ class ConversationState(Base):
     step: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+    # Channels without buttons: the buttons of the last screens shown, newest first, to read a tap back.
+    shown: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class ProcessedUpdate(Base):

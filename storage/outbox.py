@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, OutboxMessage
@@ -32,17 +32,22 @@ class Delivery:
     buttons: list[Any]
     attempts: int
     claim: str
+    channel: str = "telegram"
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
     """Takes due rows for one worker run; a lease keeps other workers off them until it expires.
 
     Rows for people who have not joined yet, or who blocked the bot, are left alone: they go out
-    when the person joins or writes to the bot again.
+    when the person joins or writes to the bot again. Someone on two channels (Telegram and DingTalk)
+    gets each message once, on the account they used last.
     """
+    last_used = (select(Account.id).where(Account.person_id == OutboxMessage.person_id)
+                 .order_by(func.coalesce(Account.last_seen_at, Account.bound_at).desc(), Account.id.desc())
+                 .limit(1).correlate(OutboxMessage).scalar_subquery())
     query = (
-        select(OutboxMessage, Account.chat_id)
-        .join(Account, Account.person_id == OutboxMessage.person_id)
+        select(OutboxMessage, Account.chat_id, Account.channel)
+        .join(Account, Account.id == last_used)
         .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, Account.unreachable_at.is_(None),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
@@ -52,11 +57,11 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
     claim = secrets.token_hex(8)
     claimed = []
-    for message, chat_id in (await session.execute(query)).all():
+    for message, chat_id, channel in (await session.execute(query)).all():
         message.claimed_until, message.claim = now + lease, claim
         message.attempts += 1
         claimed.append(Delivery(message.id, message.person_id, chat_id, message.text, message.buttons,
-                                message.attempts, claim))
+                                message.attempts, claim, channel))
     return claimed
 
 
@@ -88,8 +93,11 @@ async def mark_failed(session: AsyncSession, delivery: Delivery, status: str, er
                           .values(status=status, claimed_until=None, claim=None, last_error=error))
 
 
-async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
-    await session.execute(update(Account).where(Account.person_id == person_id).values(unreachable_at=now))
+async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime, channel: str | None = None) -> None:
+    condition = Account.person_id == person_id
+    if channel is not None:
+        condition &= Account.channel == channel
+    await session.execute(update(Account).where(condition).values(unreachable_at=now))
 
 
 async def requeue_for(session: AsyncSession, person_id: int, since: datetime) -> int:

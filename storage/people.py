@@ -1,7 +1,7 @@
 """Queries about people: accounts, roles, who supervises whom, and their languages."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
 from sqlalchemy import select
@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from program.roles import Role
-from storage.models import Account, Person, PersonRole, School, Supervision
+from storage.models import Account, ChannelUser, Person, PersonRole, School, Supervision
+from storage.plumbing import upsert
 
 
 async def account_of(session: AsyncSession, channel: str, external_id: int) -> Account | None:
@@ -23,7 +24,7 @@ async def account_of(session: AsyncSession, channel: str, external_id: int) -> A
 
 
 async def languages_of(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str | None]:
-    """Each person's language: their choice, else their Telegram client's."""
+    """Each person's language: their choice, else their chat client's (the account used last wins)."""
     ids = list(set(person_ids))
     if not ids:
         return {}
@@ -31,22 +32,52 @@ async def languages_of(session: AsyncSession, person_ids: Iterable[int]) -> dict
         select(Person.id, Person.language, Account.language_code)
         .outerjoin(Account, Account.person_id == Person.id)
         .where(Person.id.in_(ids))
+        .order_by(Account.last_seen_at.asc().nulls_first())
     )
-    return {pid: chosen or client for pid, chosen, client in rows}
+    found: dict[int, str | None] = {}
+    for pid, chosen, client in rows:
+        found[pid] = chosen or client or found.get(pid)
+    return found
+
+
+SEEN_PRECISION = timedelta(minutes=1)  # "used last" to the minute: no write on every message
+
+
+def seen(account: Account, now: datetime) -> None:
+    """The person wrote from this account: their notices come here from now on."""
+    if account.last_seen_at is None or now - account.last_seen_at >= SEEN_PRECISION:
+        account.last_seen_at = now
 
 
 async def bind_account(session: AsyncSession, person: Person, channel: str, external_id: int,
                        chat_id: int, language_code: str | None, now: datetime) -> Account:
-    """Binds a chat account to a person; a person re-invited on a new phone moves to the new account."""
-    existing = (await session.execute(select(Account).where(Account.person_id == person.id))).scalar_one_or_none()
+    """Binds a chat account to a person; re-invited on a new phone, they move to it (on the same channel).
+
+    An account on another channel (Telegram beside DingTalk) stays: notices go to the one used last.
+    """
+    existing = (await session.execute(select(Account).where(
+        Account.person_id == person.id, Account.channel == channel))).scalar_one_or_none()
     if existing is not None:
         await session.delete(existing)
         await session.flush()
     account = Account(person_id=person.id, channel=channel, external_id=external_id, chat_id=chat_id,
-                      language_code=language_code, bound_at=now)
+                      language_code=language_code, bound_at=now, last_seen_at=now)
     session.add(account)
     await session.flush()
     return account
+
+
+async def number_for(session: AsyncSession, channel: str, key: str, now: datetime) -> int:
+    """The number the core knows a non-numeric chat identity by; the first message creates it."""
+    await session.execute(upsert(session, ChannelUser).values(channel=channel, key=key, created_at=now)
+                          .on_conflict_do_nothing())
+    return (await session.execute(select(ChannelUser.id).where(
+        ChannelUser.channel == channel, ChannelUser.key == key))).scalar_one()
+
+
+async def key_for(session: AsyncSession, channel: str, number: int) -> str | None:
+    return (await session.execute(select(ChannelUser.key).where(
+        ChannelUser.channel == channel, ChannelUser.id == number))).scalar_one_or_none()
 
 
 async def students_of(session: AsyncSession, supervisor_id: int, relation: str) -> Sequence[Person]:

@@ -36,12 +36,24 @@ async def load_state(session: AsyncSession, channel: str, external_id: int) -> C
                              populate_existing=True)
 
 async def save_state(session: AsyncSession, row: ConversationState | None, channel: str, external_id: int,
-                     flow: str | None, step: str | None, data: dict[str, Any], now: datetime) -> None:
+                     flow: str | None, step: str | None, data: dict[str, Any], now: datetime,
+                     shown: list[Any] | None = None) -> None:
     """Writes the state onto the row loaded for this update, or inserts the first one."""
-    values = {"flow": flow, "step": step, "data": data, "updated_at": now}
+    values: dict[str, Any] = {"flow": flow, "step": step, "data": data, "updated_at": now}
+    if shown is not None:
+        values["shown"] = shown
     if row is not None:
         for key, value in values.items():
             setattr(row, key, value)
         return
     statement = upsert(session, ConversationState).values(channel=channel, external_id=external_id, **values)
     await session.execute(statement.on_conflict_do_update(index_elements=["channel", "external_id"], set_=values))
+
+async def remember_shown(session: AsyncSession, channel: str, external_id: int, pairs: list[list[str]],
+                         now: datetime, keep: int) -> None:
+    """A notice with buttons reached a text-only channel: its buttons can be tapped (typed) as well."""
+    row = await session.get(ConversationState, (channel, external_id), with_for_update=True)
+    if row is None:
+        await save_state(session, None, channel, external_id, None, None, {}, now, shown=[pairs])
+    else:
+        row.shown = [pairs, *(row.shown or [])][:keep]
