@@ -5,6 +5,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,20 +27,47 @@ class App:
     database: AsyncEngine
     services: Services
     engine: Engine
-    channel: object
+    channels: list[Any]
     jobs: Jobs
 
+    @property
+    def channel(self) -> Any:
+        """The first channel (the only one, in most deployments)."""
+        return self.channels[0]
+
     async def start(self) -> None:
-        await self.channel.start()  # type: ignore[attr-defined]
+        for channel in self.channels:
+            await channel.start()
         self.jobs.start()
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.channel.run(stop)  # type: ignore[attr-defined]
+        await asyncio.gather(*(channel.run(stop) for channel in self.channels))
 
     async def close(self) -> None:
         self.jobs.shutdown()
-        await self.channel.close()  # type: ignore[attr-defined]
+        for channel in self.channels:
+            await channel.close()
         await self.database.dispose()
+
+
+def make_channels(settings: Settings, engine: Engine) -> list[Any]:
+    """One adapter per configured channel, all on the same engine and database."""
+    made: list[Any] = []
+    for name in settings.channels:
+        if name == "telegram":
+            made.append(make_channel(settings, engine))
+        elif name == "dingtalk":
+            if not (settings.dingtalk_client_id and settings.dingtalk_client_secret):
+                raise ValueError("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not set")
+            from bot.channels.dingtalk import DingTalkChannel
+
+            made.append(DingTalkChannel(client_id=settings.dingtalk_client_id,
+                                        client_secret=settings.dingtalk_client_secret,
+                                        robot_code=settings.dingtalk_robot_code,
+                                        endpoint=settings.dingtalk_openapi_endpoint, engine=engine))
+    if not made:
+        raise ValueError("no channel is configured: set BOT_TOKEN or DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET")
+    return made
 
 
 def make_channel(settings: Settings, engine: Engine) -> object:
@@ -63,12 +91,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     services = Services(sessions=sessions, clock=clock or SystemClock(), calendar=load_calendar(settings.calendar_file),
                         zone=settings.zone)
     engine = build_engine(services)
-    channel = make_channel(settings, engine)
-    jobs = Jobs(sessions, DeliveryWorker(sessions, channel, services.clock, zone=settings.zone),  # type: ignore[arg-type]
-                services.clock,
-                interval=settings.outbox_interval)
+    channels = make_channels(settings, engine)
+    senders = {("telegram" if c.name in ("aiogram", "ptb") else c.name): c for c in channels}
+    worker = DeliveryWorker(sessions, channels[0], services.clock, zone=settings.zone, senders=senders)
+    jobs = Jobs(sessions, worker, services.clock, interval=settings.outbox_interval)
     services.on_outbox = jobs.poke
-    return App(settings, database, services, engine, channel, jobs)
+    return App(settings, database, services, engine, channels, jobs)
 
 
 async def run_until_stopped(app: App) -> None:
@@ -80,7 +108,7 @@ async def run_until_stopped(app: App) -> None:
         except (NotImplementedError, RuntimeError):
             pass
     await app.start()
-    log.info("bot is running (%s); press Ctrl+C to stop", app.settings.bot_engine)
+    log.info("bot is running (%s); press Ctrl+C to stop", ", ".join(c.name for c in app.channels))
     try:
         await app.run(stop)
     finally:

@@ -223,8 +223,8 @@ async def migrate_only(settings: Settings) -> int:
 async def run_bot(settings: Settings, t: Translator) -> int:
     from bot.app import build_app, run_until_stopped
 
-    if not settings.bot_token:
-        # No token (a fresh clone, no Telegram at hand): the same bot, in the local sandbox.
+    if not settings.channels:
+        # No credentials (a fresh clone, no Telegram or DingTalk at hand): the same bot, in the local sandbox.
         from bot.sandbox.runner import run_sandbox
 
         print(t("BOT_TOKEN is not set, so the bot starts in the local sandbox."), file=sys.stderr)

@@ -25,11 +25,28 @@ class Settings(BaseSettings):
     invite_days: int = Field(30, alias="YINGCAI_INVITE_DAYS", ge=1, le=365)
     poll_timeout: int = Field(25, alias="YINGCAI_POLL_TIMEOUT", ge=0, le=50)
     outbox_interval: float = Field(5.0, alias="YINGCAI_OUTBOX_INTERVAL", gt=0)
+    dingtalk_client_id: str | None = Field(None, alias="DINGTALK_CLIENT_ID")
+    dingtalk_client_secret: str | None = Field(None, alias="DINGTALK_CLIENT_SECRET")
+    dingtalk_robot_code: str | None = Field(None, alias="DINGTALK_ROBOT_CODE")  # default: the client id
+    dingtalk_openapi_endpoint: str = Field("https://api.dingtalk.com", alias="DINGTALK_OPENAPI_ENDPOINT")
+    bot_channels: str | None = Field(None, alias="BOT_CHANNELS")  # "telegram,dingtalk"; default: those configured
 
     @field_validator("telegram_api_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels this process serves; none configured means the local sandbox."""
+        if self.bot_channels:
+            wanted = [c.strip().lower() for c in self.bot_channels.split(",") if c.strip()]
+            unknown = set(wanted) - {"telegram", "dingtalk"}
+            if unknown:
+                raise ValueError(f"BOT_CHANNELS names unknown channels: {', '.join(sorted(unknown))}")
+            return list(dict.fromkeys(wanted))
+        found = ["telegram"] if self.bot_token else []
+        return found + (["dingtalk"] if self.dingtalk_client_id and self.dingtalk_client_secret else [])
 
     @field_validator("timezone")
     @classmethod

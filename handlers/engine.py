@@ -44,6 +44,7 @@ class Engine:
     stranger: Callable[[Ctx], Any]
     fallback: Callable[[Ctx], Any]
     menu_lookup: Callable[[str], str | None]
+    keyboard: Callable[[Ctx], Any] | None = None  # the main menu, for channels that cannot keep one on screen
     _by_name: dict[str, Flow] = field(init=False)
     _commands: dict[str, tuple[Flow, Route]] = field(init=False)
 
@@ -78,6 +79,7 @@ class Engine:
                     reply = _as_reply(await self._route(ctx))
                     if incoming.buttons_as_text:
                         shown = remember(shown, shown_buttons(reply.screens))
+                        self._with_menu(ctx, reply)
                     await self._save(session, ctx, row, before, shown)
                     wrote = await self._flush_notices(ctx)
             except ProgramError as error:
@@ -152,6 +154,13 @@ class Engine:
         except TypeError:
             raise NotFound() from None  # a forged payload with the wrong number of parts
         return await route.handler(ctx, *args)
+
+    def _with_menu(self, ctx: Ctx, reply: Reply) -> None:
+        """No persistent keyboard: a screen that asks nothing ends with the main menu."""
+        if self.keyboard is not None and ctx.person is not None and reply.screens:
+            last = reply.screens[-1]
+            if not last.buttons and last.menu is None:
+                reply.screens[-1] = dataclasses.replace(last, menu=self.keyboard(ctx))
 
     def _read_tap(self, incoming: Incoming, shown: list | None, state: State) -> Incoming:
         """On a channel without buttons, a typed label or number may stand for a button shown before."""

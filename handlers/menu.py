@@ -100,6 +100,10 @@ async def cancel(ctx: Ctx) -> Screen:
 
 async def stranger(ctx: Ctx) -> Screen:
     t = translator(ctx.incoming.language)
+    if ctx.incoming.channel == "dingtalk":  # no links to open there: people join by sending their code
+        return Screen(t("Hello! This is the assistant of the 英才计划 (Youth Science & Technology Innovation "
+                        "Talent Program), for people on the program's roster. To join, send me the invite code "
+                        "your teacher or the program office gave you (or “绑定 code”)."))
     return Screen(t("Hello! This is the assistant of the 英才计划 (Youth Science & Technology Innovation "
                     "Talent Program). It works for people on the program's roster: please open the invite "
                     "link your teacher or the program office gave you."))

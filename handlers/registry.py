@@ -27,4 +27,4 @@ def all_flows() -> list[Flow]:
 
 def build_engine(services: Services) -> Engine:
     return Engine(services=services, flows=all_flows(), stranger=menu.stranger, fallback=menu.fallback,
-                  menu_lookup=menu.command_for_label)
+                  menu_lookup=menu.command_for_label, keyboard=menu.keyboard)

@@ -226,6 +226,10 @@ class TelegramChannel:
         return True
 
     async def _send(self, chat_id: int, screen: Screen) -> None:
+        if screen.attachment is not None and screen.attachment.file_id.startswith("dt:"):
+            # Sent on DingTalk: Telegram cannot fetch it, so the screen names it instead.
+            name = screen.attachment.file_name or ("🖼" if screen.attachment.kind == "photo" else "📄")
+            screen = Screen(f"{screen.text}\n📎 {name}".strip(), screen.buttons, menu=screen.menu)
         if screen.attachment is not None:
             caption = screen.text if len(screen.text) <= CAPTION_LIMIT else None
             if screen.text and caption is None:

@@ -1,27 +1,35 @@
-"""End-to-end: the real bot (aiogram or python-telegram-bot) over real HTTP against the Bot API emulator."""
+"""End-to-end: the real bot over real HTTP against an emulator: Telegram (aiogram, ptb) or DingTalk (Stream mode)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.emulator import BotApiEmulator, FakeUser
+from bot.dingtalk_emulator import DingTalkEmulator
+from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from program.clock import SettableClock
+from storage.models import ChannelUser
+from tests.e2e.phones import DingTalkPhone, TelegramPhone
 from tests.helpers import import_roster, invite_code
 
 TOKEN = "123456:TEST-token"
+CHANNELS = ["aiogram", "ptb", "dingtalk"]
 
 
 @dataclass
 class World:
-    """A Bot API emulator, people with phones, and the bot process (which a test may restart)."""
+    """An emulator, people with phones, and the bot process (which a test may restart)."""
 
-    emu: BotApiEmulator
+    emu: Any
     settings: Settings
     clock: SettableClock
+    channel: str
     app: App | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task | None = None
@@ -32,6 +40,9 @@ class World:
         await self.app.start()
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(self.app.run(self._stop))
+        if self.channel == "dingtalk":
+            opened = self.emu.opened
+            assert await self.emu.wait_until(lambda: self.emu.opened > opened and self.emu.connections, 10)
         return self.app
 
     async def stop_bot(self) -> None:
@@ -52,12 +63,32 @@ class World:
         assert self.app is not None
         return self.app.services
 
-    async def person(self, name: str, *, language: str = "zh-hans") -> FakeUser:
-        """Somebody from the roster opens their invite link on their phone."""
+    def stranger(self, name: str = "路人") -> Any:
+        """Somebody who is not on the roster opens the chat."""
         self._users += 1
-        user = self.emu.user(user_id=self._users, first_name=name, language_code=language)
-        await user.send_command("start", await invite_code(self.services, name))
-        return user
+        if self.channel == "dingtalk":
+            return self._ding_phone(f"staff{self._users}", name)
+        return TelegramPhone(self.emu.user(user_id=self._users, first_name=name, language_code="zh-hans"))
+
+    async def person(self, name: str) -> Any:
+        """Somebody from the roster joins with their invite: the Telegram link, or the code sent on DingTalk."""
+        phone = self.stranger(name)
+        code = await invite_code(self.services, name)
+        if self.channel == "dingtalk":
+            await phone.send_text(code)
+        else:
+            await phone.send_command("start", code)
+        return phone
+
+    def _ding_phone(self, staff_id: str, nick: str) -> DingTalkPhone:
+        user = self.emu.user(staff_id, nick)
+
+        async def number() -> int:
+            async with self.services.sessions() as session:
+                return (await session.execute(select(ChannelUser.id).where(
+                    ChannelUser.key == f"{self.emu.corp_id}:{staff_id}"))).scalar_one()
+
+        return DingTalkPhone(user, lambda: self.services, number)
 
     async def deliver_outbox(self) -> int:
         """Runs the scheduler's outbox job now instead of waiting for its interval."""
@@ -65,21 +96,47 @@ class World:
         return await self.app.jobs.deliver()
 
 
-@pytest.fixture(params=["aiogram", "ptb"])
-def engine_name(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def world(engine_name: str, database_url: str, clock: SettableClock):
-    async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="yingcai_test_bot",
-                              bot_first_name="英才计划助手") as emu:
-        settings = Settings(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=emu.url, BOT_ENGINE=engine_name,
-                            DATABASE_URL=database_url, YINGCAI_POLL_TIMEOUT=2, YINGCAI_OUTBOX_INTERVAL=0.3)
-        world = World(emu, settings, clock)
+@contextlib.asynccontextmanager
+async def running_world(channel: str, database_url: str, clock: SettableClock):
+    if channel == "dingtalk":
+        emulator: Any = DingTalkEmulator(disconnect_grace=0.5)
+        settings = dict(DINGTALK_CLIENT_ID=emulator.client_id, DINGTALK_CLIENT_SECRET=emulator.client_secret,
+                        BOT_CHANNELS="dingtalk")
+    else:
+        emulator = BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="yingcai_test_bot",
+                                  bot_first_name="英才计划助手")
+        settings = dict(BOT_TOKEN=TOKEN, BOT_ENGINE=channel, BOT_CHANNELS="telegram", YINGCAI_POLL_TIMEOUT=2)
+    async with emulator as emu:
+        endpoint = dict(DINGTALK_OPENAPI_ENDPOINT=emu.url) if channel == "dingtalk" else dict(TELEGRAM_API_URL=emu.url)
+        world = World(emu, Settings(**settings, **endpoint, DATABASE_URL=database_url, YINGCAI_OUTBOX_INTERVAL=0.3),
+                      clock, channel)
         await world.start_bot()
         await import_roster(world.services)
         try:
             yield world
         finally:
             await world.stop_bot()
+
+
+@pytest.fixture(params=CHANNELS)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def world(engine_name: str, database_url: str, clock: SettableClock):
+    async with running_world(engine_name, database_url, clock) as world:
+        yield world
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+async def telegram_world(request: pytest.FixtureRequest, database_url: str, clock: SettableClock):
+    """Telegram's own refusals (flood control, blocked bots) are tested against its emulator."""
+    async with running_world(request.param, database_url, clock) as world:
+        yield world
+
+
+@pytest.fixture
+async def dingtalk_world(sqlite_url: str, clock: SettableClock):
+    async with running_world("dingtalk", sqlite_url, clock) as world:
+        yield world
