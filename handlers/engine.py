@@ -165,7 +165,8 @@ class Engine:
     def _read_tap(self, incoming: Incoming, shown: list | None, state: State) -> Incoming:
         """On a channel without buttons, a typed label or number may stand for a button shown before."""
         flow = self._by_name.get(state.flow or "")
-        awaits_text = flow is not None and state.step is not None and state.step in flow.texts
+        handler = flow.texts.get(state.step) if flow is not None and state.step is not None else None
+        awaits_text = handler is not None and not getattr(handler, "wants_buttons", False)
         payload = tapped(shown, incoming.text or "", awaits_text=awaits_text)
         return incoming if payload is None else dataclasses.replace(incoming, text=None, payload=payload)
 

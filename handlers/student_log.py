@@ -399,6 +399,9 @@ async def _use_buttons(ctx: Ctx, text: str) -> Screen:
     raise InvalidInput(N_("Please use the buttons below."))
 
 
+_use_buttons.wants_buttons = True  # type: ignore[attr-defined]  # a typed number here picks an option
+
+
 # ---- review and submit ---------------------------------------------------------------------------
 
 def summary(ctx: Ctx, draft: dict[str, Any]) -> str:

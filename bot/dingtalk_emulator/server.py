@@ -57,6 +57,7 @@ class DingTalkEmulator:
         self.client_id, self.client_secret, self.corp_id = client_id, client_secret, corp_id
         self.robot_code = client_id
         self.disconnect_grace = disconnect_grace
+        self.session_ttl = SESSION_WEBHOOK_TTL
         self.offset = 0.0  # seconds added to the clock: tests expire tickets and webhooks without waiting
         self.url = ""
         self.tickets: dict[str, float] = {}
@@ -132,7 +133,7 @@ class DingTalkEmulator:
     def push(self, staff_id: str, nick: str, content: dict[str, Any], msgtype: str) -> str:
         """A user writes to the robot: the message waits for the bot's socket."""
         session = secrets.token_hex(8)
-        expires = self.now() + SESSION_WEBHOOK_TTL
+        expires = self.now() + self.session_ttl
         self.sessions[session] = (staff_id, expires)
         message_id = f"msg{uuid.uuid4().hex[:16]}"
         data: dict[str, Any] = {
@@ -251,6 +252,7 @@ class DingTalkEmulator:
         message_id = ack.get("headers", {}).get("messageId")
         if self.lost_acks and any(f.message_id == message_id for f in self.pending):
             self.lost_acks -= 1
+            self._notify()
             return
         data = json.loads(ack.get("data") or "{}")
         if isinstance(data, dict) and data.get("opaque") in self.pings:
