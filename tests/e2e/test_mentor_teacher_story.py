@@ -88,3 +88,15 @@ async def test_initial_evaluation_across_a_restart_then_closed(world, clock):
     assert "已于" in mentor.last.text or "截止" in mentor.last.text
     async with world.services.sessions() as session:
         assert (await session.execute(select(Evaluation.answers))).scalar_one()["comments"] == "基础扎实，动手能力强。"
+
+
+async def test_a_teacher_nudges_a_student_who_is_behind_and_the_nudge_arrives_once(world):
+    teacher, student = await world.person("张丽"), await world.person("王小明")
+    await teacher.choose("🏫 我的学校")
+    nudge = next(t for t in teacher.last.button_texts() if "王小明" in t)
+    await teacher.press(nudge)
+    await teacher.press(nudge)  # a second tap the same day changes nothing
+    for _ in range(2):
+        await world.deliver_outbox()
+    await student.wait_for(lambda messages: any("张丽" in m.text for m in messages))
+    assert sum("张丽" in m.text for m in student.messages) == 1
