@@ -110,14 +110,16 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
     from storage import invites
     from storage.models import Person, School
 
-    try:
-        username = await bot_username(settings)
-    except Exception as error:  # noqa: BLE001 - any network trouble: say what to set instead
-        print(t("Could not ask Telegram for the bot's username (%(error)s).", error=str(error)), file=sys.stderr)
-        username = None
-    if not username:
-        print(t("Set BOT_USERNAME (or BOT_TOKEN) so I can build the invite links."), file=sys.stderr)
-        return 2
+    on_dingtalk = "dingtalk" in settings.channels  # DingTalk users join by sending the code itself
+    username = None
+    if not on_dingtalk or settings.bot_username or "telegram" in settings.channels:
+        try:
+            username = await bot_username(settings)
+        except Exception as error:  # noqa: BLE001 - any network trouble: say what to set instead
+            print(t("Could not ask Telegram for the bot's username (%(error)s).", error=str(error)), file=sys.stderr)
+        if not username:
+            print(t("Set BOT_USERNAME (or BOT_TOKEN) so I can build the invite links."), file=sys.stderr)
+            return 2
     role_value = None
     if role:
         parsed = parse_role(role)
@@ -152,19 +154,28 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
             else:
                 people = list(await invites.people_to_invite(session, role_value))
                 fresh = {}
-            table = [[t("name"), t("role"), t("school"), t("code"), t("link")]]
+            columns = [("name", t("name")), ("role", t("role")), ("school", t("school")), ("code", t("code"))]
+            columns += [("dingtalk", t("send on DingTalk"))] if on_dingtalk else []
+            columns += [("link", t("link"))] if username else []
+            table = [[label for _, label in columns]]
             for person in people:
                 invite = fresh.get(person.id) or await invites.current_invite(session, person.id, now) \
                     or await invites.issue(session, person.id, now, ttl)
                 roles = "/".join(t.raw(ROLE_LABELS[Role(r.role)]) for r in person.roles)
-                table.append([person.name, roles, person.school.name, invite.code, invite_link(username, invite.code)])
+                row = [person.name, roles, person.school.name, invite.code]
+                row += [f"绑定 {invite.code}"] if on_dingtalk else []
+                row += [invite_link(username, invite.code)] if username else []
+                table.append(row)
         if qr is not None:
             from bot.office_cli import write_invite_cards
 
-            return write_invite_cards(qr, table[1:], t)
+            if not username:  # a QR code holds the Telegram link; on DingTalk the code is typed
+                print(t("Set BOT_USERNAME (or BOT_TOKEN) so I can build the invite links."), file=sys.stderr)
+                return 2
+            return write_invite_cards(qr, [[*row[:4], row[-1]] for row in table[1:]], t)
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
-            writer.writerows(csv_row(row) for row in [["name", "role", "school", "code", "link"], *table[1:]])
+            writer.writerows(csv_row(row) for row in [[key for key, _ in columns], *table[1:]])
         elif len(table) == 1:
             print(t("Everyone in the roster has already joined."))
         else:

@@ -113,6 +113,22 @@ def test_invites_are_printed_once_per_person_and_can_be_reissued(env, tmp_path, 
     assert "邀请码" in capsys.readouterr().out
 
 
+def test_on_dingtalk_invites_show_the_code_to_send_beside_the_telegram_link(env, tmp_path, monkeypatch, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
+    main(["roster", "import", str(roster)])
+    monkeypatch.setenv("DINGTALK_CLIENT_ID", "dingclient")
+    monkeypatch.setenv("DINGTALK_CLIENT_SECRET", "secret")
+    capsys.readouterr()
+    assert main(["invites", "--role", "学生", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert all(r["dingtalk"] == f"绑定 {r['code']}" and r["link"].endswith(r["code"]) for r in rows)
+    monkeypatch.delenv("BOT_USERNAME")  # DingTalk only: no Telegram link to build, and none is asked for
+    assert main(["invites", "--role", "学生"]) == 0
+    out = capsys.readouterr().out
+    assert "钉钉" in out and "t.me" not in out
+
+
 def test_invites_need_the_bot_username(env, monkeypatch, capsys):
     monkeypatch.delenv("BOT_USERNAME")
     assert main(["invites"]) == 2
