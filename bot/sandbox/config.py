@@ -17,8 +17,9 @@ BOT_NAME = "英才计划助手"
 
 
 class SandboxConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
-                                      populate_by_name=True)
+    # No populate_by_name: with it, the field `database_url` would also read DATABASE_URL, the real
+    # deployment's database, and the sandbox would refuse to start beside it.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     port: int = Field(8080, alias="YINGCAI_SANDBOX_PORT", ge=0, le=65535)  # 0: any free port (tests)
     database_url: str = Field(DEFAULT_DATABASE_URL, alias="YINGCAI_SANDBOX_DATABASE")
