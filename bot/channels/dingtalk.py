@@ -13,11 +13,12 @@ import logging
 import re
 import time
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote_plus
 
 import aiohttp
 
-from bot.channels.telegram_common import parse_command, split_text
+from bot.channels.dingtalk_render import content_of, render, safe
+from bot.channels.telegram_common import parse_command
 from handlers.engine import Engine
 from handlers.kit import SHOWN_SCREENS, Button, FileRef, Incoming, Reply, Screen
 from scheduler.delivery import RecipientBlocked, RetryLater
@@ -27,12 +28,9 @@ log = logging.getLogger(__name__)
 
 BOT_TOPIC = "/v1.0/im/bot/messages/get"
 MAX_BATCH = 20  # userIds per batchSend call (documented)
-PARAM_LIMIT = 15_000  # bytes of msgParam: documented for groupMessages/send only; we assume it for batchSend too
-TEXT_LIMIT = 3_000  # visible characters per message, so that text, numbered links and menu stay under PARAM_LIMIT
 FLOW_CONTROL_WAIT = 60.0  # undocumented: how long a flow-controlled user should wait
 DISCONNECT_GRACE = 10.0  # the server closes a socket 10 s after its disconnect frame (documented)
 WEBHOOK_MARGIN = 60.0  # seconds: a session webhook this close to expiry is not trusted
-SEND_LINK = "dtmd://dingtalkclient/sendMessage?content="  # undocumented, used in the wild: tapping sends content
 _BIND = re.compile(r"^(?:绑定|綁定)\s*(\S+)$")
 _CODE = re.compile(r"^[A-Za-z0-9_-]{32}$")  # exactly an invite code (program.invites.new_code)
 
@@ -44,49 +42,6 @@ class DingTalkError(Exception):
 def _update_id(message_id: str) -> int:
     """msgId is a string; the engine de-duplicates 63-bit numbers."""
     return int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:8], "big") & (2 ** 63 - 1)
-
-
-def _safe(text: str) -> str:
-    # Square brackets would let a student's own text become a tappable link in a teacher's chat.
-    return text.replace("[", "［").replace("]", "］")
-
-
-def _link(label: str, content: str) -> str:
-    return f"[{_safe(label)}]({SEND_LINK}{quote(content, safe='')})"
-
-
-def to_markdown(html_text: str) -> str:
-    """Our HTML subset as DingTalk markdown; entities stay encoded (how the client shows them is undocumented)."""
-    text = _safe(html_text)
-    text = re.sub(r"<b>(.*?)</b>", r"**\1**", text, flags=re.S)
-    text = re.sub(r"<i>(.*?)</i>", r"*\1*", text, flags=re.S)
-    text = re.sub(r"<(?:code|pre)>(.*?)</(?:code|pre)>", r"`\1`", text, flags=re.S)
-    text = re.sub(r'<a href="([^"]+)">(.*?)</a>', r"[\2](\1)", text, flags=re.S)
-    text = re.sub(r"<[^>]+>", "", text)
-    return text.replace("\n", "  \n")  # a bare newline is not a line break in DingTalk's markdown
-
-
-def title_of(html_text: str) -> str:
-    first = re.sub(r"<[^>]+>", "", html_text).strip().split("\n", 1)[0]
-    return (first[:30] or "英才计划").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def render(screen: Screen, extra: str = "") -> list[tuple[str, str]]:
-    """A screen as (title, markdown) messages: text cut at the limits, numbered links, the menu as a footer."""
-    bodies = [to_markdown(chunk) for chunk in split_text(screen.text, TEXT_LIMIT)] if screen.text else [""]
-    bodies[0] = f"{bodies[0]}\n\n{extra}".strip() if extra else bodies[0]
-    taps = [b for row in screen.buttons for b in row if b.payload is not None]
-    tail = [f"{i}. {_link(b.label, b.label)}" for i, b in enumerate(taps, 1)]
-    tail += [f"[{_safe(b.label)}]({b.url})" for row in screen.buttons for b in row if b.url and b.payload is None]
-    footer = " · ".join(_link(label, label) for row in screen.menu or () for label in row)
-    block = "  \n".join(tail) + (f"\n\n{footer}" if footer else "")
-    if block.strip():
-        if len((bodies[-1] + block).encode()) + 200 <= PARAM_LIMIT:
-            bodies[-1] = f"{bodies[-1]}\n\n{block}".strip()
-        else:
-            bodies.append(block.strip())
-    title = title_of(screen.text)
-    return [(title, body) for body in bodies if body]
 
 
 class DingTalkChannel:
@@ -101,17 +56,12 @@ class DingTalkChannel:
         self.engine, self.heartbeat = engine, heartbeat
         self.update_scope = f"dingtalk:{client_id}"
         self.http: aiohttp.ClientSession | None = None
-        self.connections = 0
         self._token: tuple[str, float] | None = None
         self._numbers: dict[str, int] = {}
         self._keys: dict[int, str] = {}
         self._lanes: dict[str, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(100)
         self._retiring: set[asyncio.Task] = set()
-
-    @property
-    def sessions(self) -> Any:
-        return self.engine.services.sessions
 
     async def start(self) -> None:
         self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
@@ -146,7 +96,6 @@ class DingTalkChannel:
                     pass
                 continue
             failures = 0
-            self.connections += 1
             tasks = await self._serve(ws, stop)
             retiring = asyncio.create_task(self._retire(ws, tasks))  # finishes, ACKs, then closes the old socket
             self._retiring.add(retiring)
@@ -214,7 +163,7 @@ class DingTalkChannel:
             return None  # group chats and people outside the organisation are not served
         corp = data.get("senderCorpId") or data.get("chatbotCorpId") or ""
         number = await self._number(f"{corp}:{data['senderStaffId']}")
-        text, files = _content(data)
+        text, files = content_of(data)
         command = parse_command(text) if text else None
         if command is None and text and ((bind := _BIND.match(text.strip())) or _CODE.match(text.strip())):
             command = ("start", bind[1] if bind else text.strip())
@@ -225,14 +174,14 @@ class DingTalkChannel:
 
     async def _number(self, key: str) -> int:
         if key not in self._numbers:
-            async with self.sessions() as session, session.begin():
+            async with self.engine.services.sessions() as session, session.begin():
                 number = await people.number_for(session, self.name, key, self.engine.services.clock.now())
             self._numbers[key], self._keys[number] = number, key
         return self._numbers[key]
 
     async def _staff_id(self, number: int) -> str | None:
         if number not in self._keys:
-            async with self.sessions() as session:
+            async with self.engine.services.sessions() as session:
                 key = await people.key_for(session, self.name, number)
             if key is None:
                 return None
@@ -271,17 +220,18 @@ class DingTalkChannel:
             return ""
         name = file.file_name or ("照片" if file.kind == "photo" else "文件")
         if not file.file_id.startswith("dt:"):
-            return f"📎 {_safe(name)}"  # sent on Telegram: DingTalk cannot fetch it
+            return f"📎 {safe(name)}"  # sent on Telegram: DingTalk cannot fetch it
         answer = await self._api("/v1.0/robot/messageFiles/download",
                                  {"downloadCode": file.file_id[3:], "robotCode": self.robot_code})
         url = answer.get("downloadUrl", "")  # temporary: how long it lasts is undocumented
-        return f"![{_safe(name)}]({url})" if file.kind == "photo" else f"[📎 {_safe(name)}]({url})"
+        return f"![{safe(name)}]({url})" if file.kind == "photo" else f"[📎 {safe(name)}]({url})"
 
     async def _batch(self, staff_ids: list[str], title: str, markdown: str) -> dict[str, list[str]]:
         answer = await self._api("/v1.0/robot/oToMessages/batchSend", {
             "robotCode": self.robot_code, "userIds": staff_ids, "msgKey": "sampleMarkdown",
             "msgParam": json.dumps({"title": title, "text": markdown}, ensure_ascii=False)})
-        return {"flow": answer.get("flowControlledStaffIdList") or [], "invalid": answer.get("invalidStaffIdList") or []}
+        return {"flow": answer.get("flowControlledStaffIdList") or [],
+                "invalid": answer.get("invalidStaffIdList") or []}
 
     async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any]) -> dict[int, Exception | None]:
         """The outbox's way out: one batchSend per ≤ 20 people; flow control holds back only those named."""
@@ -304,7 +254,7 @@ class DingTalkChannel:
                     outcomes[staff[staff_id]] = RecipientBlocked("invalid staff id")
         pairs = [[b.label, b.payload] for row in screen.buttons for b in row if b.payload is not None]
         if pairs:
-            async with self.sessions() as session, session.begin():
+            async with self.engine.services.sessions() as session, session.begin():
                 for chat_id in staff.values():
                     if outcomes.get(chat_id) is None:
                         await plumbing.remember_shown(session, self.name, chat_id, pairs,
@@ -348,22 +298,3 @@ class DingTalkChannel:
         if response.status != 200 or not isinstance(answer, dict):
             raise DingTalkError(f"{url.rsplit('/', 1)[-1]}: HTTP {response.status} {answer}")
         return answer
-
-
-def _content(data: dict[str, Any]) -> tuple[str | None, tuple[FileRef, ...]]:
-    """Text and files of a robot message; a file keeps DingTalk's downloadCode (prefixed "dt:")."""
-    kind, content = data.get("msgtype"), data.get("content") or {}
-    if kind == "text":
-        return (data.get("text") or {}).get("content", "").strip(), ()
-    if kind == "picture" and content.get("downloadCode"):
-        return None, (FileRef("photo", f"dt:{content['downloadCode']}"),)
-    if kind == "file" and content.get("downloadCode"):
-        return None, (FileRef("document", f"dt:{content['downloadCode']}", file_name=content.get("fileName")),)
-    if kind == "richText":
-        parts = content.get("richText") or []
-        text = "\n".join(p["text"] for p in parts if p.get("text")).strip() or None
-        files = tuple(FileRef("photo", f"dt:{p['downloadCode']}") for p in parts if p.get("downloadCode"))
-        return text, files
-    if kind == "audio" and content.get("recognition"):
-        return content["recognition"], ()  # DingTalk's own speech-to-text of a voice message
-    return None, ()

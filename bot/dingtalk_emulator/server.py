@@ -195,7 +195,9 @@ class DingTalkEmulator:
         live = self._live()
         if live is None:
             return
-        headers = {"topic": topic, "contentType": "application/json", **({"messageId": message_id} if message_id else {})}
+        headers = {"topic": topic, "contentType": "application/json"}
+        if message_id:
+            headers["messageId"] = message_id
         await live.ws.send_str(json.dumps({"specVersion": "1.0", "type": "SYSTEM", "headers": headers,
                                            "data": json.dumps(data)}))
 

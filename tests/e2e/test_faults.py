@@ -43,8 +43,8 @@ async def test_blocked_students_are_marked_unreachable_and_others_still_get_thei
 async def test_notices_wait_out_flood_control_and_survive_a_restart_without_doubles(telegram_world):
     mentor = await telegram_world.person("李明教授")
     wang, sun = await telegram_world.person("王小明"), await telegram_world.person("孙悦")
-    telegram_world.emu.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1,
-                        times=1)
+    telegram_world.emu.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1",
+                                 retry_after=1, times=1)
     await schedule_for_all(mentor)
     await telegram_world.deliver_outbox()
     await telegram_world.restart_bot()
