@@ -18,8 +18,9 @@ SEND_LINK = "dtmd://dingtalkclient/sendMessage?content="
 
 
 def safe(text: str) -> str:
-    # Square brackets would let a student's own text become a tappable link in a teacher's chat.
-    return text.replace("[", "［").replace("]", "］")
+    # Brackets (or a bare dtmd:// address, should the client link it) would let a student's own text become
+    # a link in a teacher's chat that sends words the teacher never chose.
+    return text.replace("[", "［").replace("]", "］").replace("dtmd://", "dtmd:／／")
 
 
 def _link(label: str, content: str) -> str:
