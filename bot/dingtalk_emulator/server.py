@@ -71,6 +71,7 @@ class DingTalkEmulator:
         self.pings: dict[str, bool] = {}  # opaque → answered
         self.staff: set[str] = set()
         self.inbox: dict[str, list[BotMessage]] = {}
+        self.written: dict[str, list[tuple[int, str, str]]] = {}  # staff id → (seq, msgtype, text) they sent
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.flow_controlled: dict[str, int] = {}
         self.lost_acks = 0
@@ -144,6 +145,9 @@ class DingTalkEmulator:
             "sessionWebhook": f"{self.url}/robot/sendBySession?session={session}", "robotCode": self.robot_code,
             "msgtype": msgtype, **content}
         self.pending.append(Frame(message_id, data, staff_id))
+        said = content.get("text", {}).get("content", "") if msgtype == "text" else content.get("content", {}).get(
+            "fileName", "")
+        self.written.setdefault(staff_id, []).append((next(self._seq), msgtype, said))
         asyncio.get_running_loop().create_task(self._flush())
         return message_id
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 from program.roles import Role
 
@@ -57,3 +57,13 @@ class SandboxControl(Protocol):
 
     def files_changed(self) -> None:
         """A person sent a file: keep it for the next start."""
+
+    @property
+    def dingtalk(self) -> Any:
+        """The DingTalk side (bot.sandbox.dingtalk.DingTalkSide): its emulator and who is switched to it."""
+
+    async def channel_of(self, user_id: int) -> str:
+        """"telegram" or "dingtalk": where this person talks to the bot now."""
+
+    async def switch_channel(self, user_id: int, channel: str) -> None:
+        """From now on the person uses `channel`; their notices follow."""

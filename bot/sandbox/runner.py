@@ -26,6 +26,7 @@ from bot.sandbox.config import (
     SandboxConfig,
 )
 from bot.sandbox.control import Person
+from bot.sandbox.dingtalk import DingTalkSide
 from bot.sandbox.keeping import Keeper
 from bot.sandbox.people import everybody, find_person
 from bot.sandbox.server import SandboxServer
@@ -77,6 +78,7 @@ class Sandbox:
         self.base_settings = base
         self.clock = SettableClock()
         self.emu = BotApiEmulator(token=TOKEN, bot_id=BOT_ID, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME)
+        self.dingtalk = DingTalkSide()
         self.boot = uuid.uuid4().hex[:12]
         self.settings: Settings = base
         self.app: App | None = None
@@ -111,12 +113,13 @@ class Sandbox:
     async def _start(self) -> None:
         self._restore_clock()
         await self.emu.start(HOST, 0)
+        await self.dingtalk.emu.__aenter__()
         demo.register_demo_photos(self.emu)
         self.keeper.restore_files(self.emu.files)
         self.settings = self.base_settings.model_copy(update={
             "bot_token": TOKEN, "bot_username": BOT_USERNAME, "telegram_api_url": self.emu.url,
             "database_url": self.config.database_url, "poll_timeout": POLL_TIMEOUT,
-            "outbox_interval": OUTBOX_INTERVAL})
+            "outbox_interval": OUTBOX_INTERVAL, **self.dingtalk.settings()})
         self.app = await build_app(self.settings, clock=self.clock)
         first_start = not await demo.is_seeded(self.app.services)
         if not first_start:
@@ -153,6 +156,7 @@ class Sandbox:
             await self.app.close()
             self.app = None
         await self.emu.stop()  # also ends the page's pending long polls
+        await self.dingtalk.emu.__aexit__(None, None, None)
         if self._web is not None:
             await self._web.cleanup()
             self._web = None
@@ -186,6 +190,12 @@ class Sandbox:
 
     def files_changed(self) -> None:
         self.keep_files()
+
+    async def channel_of(self, user_id: int) -> str:
+        return await self.dingtalk.channel_of(self.services, user_id)
+
+    async def switch_channel(self, user_id: int, channel: str) -> None:
+        await self.dingtalk.switch(self.services, user_id, channel, self.clock.now())
 
     # ---- the clock --------------------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class SandboxServer:
         app.router.add_post("/api/chats/{user_id:\\d+}/send", self.send)
         app.router.add_post("/api/chats/{user_id:\\d+}/press", self.press)
         app.router.add_post("/api/chats/{user_id:\\d+}/upload", self.upload)
+        app.router.add_post("/api/chats/{user_id:\\d+}/channel", self.switch_channel)
         app.router.add_get("/api/files/{file_id}", self.file)
         app.router.add_get("/api/events", self.events)
         app.router.add_get("/api/clock", self.get_clock)
@@ -142,8 +143,26 @@ class SandboxServer:
             self._phones[user_id] = phone
         return phone
 
+    async def _dingtalk(self, request: web.Request) -> Any:
+        """The person's DingTalk phone when they are switched to 钉钉, else None."""
+        user = await self._user(request)
+        if await self.control.channel_of(user.id) != "dingtalk":
+            return None
+        return self.control.dingtalk.phone(user.id, user.info["first_name"])
+
+    async def switch_channel(self, request: web.Request) -> web.Response:
+        user = await self._user(request)
+        channel = (await self._body(request)).get("channel")
+        if channel not in ("telegram", "dingtalk"):
+            return _error(400, "channel is telegram or dingtalk")
+        await self.control.switch_channel(user.id, channel)
+        return await self.chat(request)
+
     async def chat(self, request: web.Request) -> web.Response:
         user = await self._user(request)
+        if await self._dingtalk(request) is not None:
+            return _json({"id": user.id, "seq": self.emu.seq, "channel": "dingtalk", "keyboard": None,
+                          "messages": self.control.dingtalk.messages(user.id)})
         seq = self.emu.seq
         messages = [self.view.bot_message(m) for m in user.messages]
         messages += [self.view.user_message(e) for e in list(self.emu.events)
@@ -152,7 +171,8 @@ class SandboxServer:
         if user.reply_keyboard is None and not any(m["from"] == "user" for m in messages):
             # A chat opened for the first time since the sandbox started: like pressing START on Telegram.
             await user.send_command("start", wait=False)
-        return _json({"id": user.id, "seq": seq, "messages": messages, "keyboard": user.reply_keyboard})
+        return _json({"id": user.id, "seq": seq, "channel": "telegram", "messages": messages,
+                      "keyboard": user.reply_keyboard})
 
     async def _act(self, action) -> web.Response:
         try:
@@ -181,6 +201,8 @@ class SandboxServer:
             return _error(400, "the message is empty")
         if len(text) > TEXT_LIMIT:
             return _error(400, f"a message can be at most {TEXT_LIMIT} characters")
+        if (ding := await self._dingtalk(request)) is not None:
+            return await self._act(ding.send_text(text, timeout=SEND_TIMEOUT))
         return await self._act(user.send_text(text, timeout=SEND_TIMEOUT))
 
     async def press(self, request: web.Request) -> web.Response:
@@ -189,6 +211,8 @@ class SandboxServer:
         message_id, data = body.get("message_id"), body.get("data")
         if not isinstance(message_id, int) or not isinstance(data, str) or not data:
             return _error(400, "message_id (a number) and data (text) are required")
+        if (ding := await self._dingtalk(request)) is not None:  # a DingTalk link sends its text
+            return await self._act(ding.send_text(data[:TEXT_LIMIT], timeout=SEND_TIMEOUT))
         return await self._act(user.press(callback_data=data, message_id=message_id, timeout=SEND_TIMEOUT))
 
     async def upload(self, request: web.Request) -> web.Response:
@@ -208,6 +232,9 @@ class SandboxServer:
         raw_caption = form.get("caption")
         caption = (raw_caption.strip()[:1024] or None) if isinstance(raw_caption, str) else None
         as_photo = form.get("as") == "photo" and image_type(data) is not None
+        if (ding := await self._dingtalk(request)) is not None:
+            name = Path(field.filename or "file").name[:200] or "file"
+            return await self._act(ding.send_photo(data) if as_photo else ding.send_document(data, name))
         if as_photo:
             action = user.send_photo(data, caption, timeout=SEND_TIMEOUT)
         else:

@@ -28,6 +28,9 @@ PAGE_TEXTS: dict[str, str] = {
     "file_too_big": N_("That file is too big: at most %(limit)d MB."),
     "bot": N_("bot"),
     "typing": N_("typing…"),
+    "on_telegram": N_("Telegram"),
+    "on_dingtalk": N_("DingTalk"),
+    "switch_channel": N_("Switch this person between Telegram and DingTalk: the same bot, shown as each renders it"),
 }
 
 

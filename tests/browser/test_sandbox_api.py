@@ -238,3 +238,26 @@ async def test_yingcai_run_without_a_token_starts_the_sandbox_and_stops_on_ctrl_
             process.kill()
             await process.wait()
     print(output)
+
+
+async def test_a_person_switched_to_dingtalk_sees_the_same_bot_as_dingtalk_shows_it(sandbox, page_api: PageApi):
+    student = (await page_api.people())["王子涵"]
+    base = f"/api/chats/{student['id']}"
+    assert (await page_api.chat(student))["channel"] == "telegram"
+    chat = await page_api.post(f"{base}/channel", {"channel": "dingtalk"})
+    assert chat["channel"] == "dingtalk" and chat["keyboard"] is None
+    await page_api.say(student, "📝 写成长日志")
+    ding = (await page_api.chat(student))["messages"]
+    assert [m["text"] for m in ding if m["from"] == "user"] == ["📝 写成长日志"]
+    options = [s for line in ding[-1]["lines"] for s in line if s.get("send")]
+    assert "导师见面" in [s["text"] for s in options] and "1. " in ding[-1]["text"]
+    await page_api.post(f"{base}/press", {"message_id": ding[-1]["id"], "data": options[0]["send"]})
+    assert "第 2/7 步" in (await page_api.chat(student))["messages"][-1]["text"]
+    async with sandbox.services.sessions() as session:
+        channels = sorted((await session.execute(select(Account.channel).where(
+            Account.person_id == select(Account.person_id).where(Account.external_id == student["id"])
+            .scalar_subquery()))).scalars())
+    assert channels == ["dingtalk", "telegram"]
+    back = await page_api.post(f"{base}/channel", {"channel": "telegram"})
+    assert back["channel"] == "telegram" and back["keyboard"]
+    await page_api.post(f"{base}/channel", {"channel": "wechat"}, status=400)

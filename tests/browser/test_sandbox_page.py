@@ -145,3 +145,23 @@ async def test_the_clock_and_the_language_switch(chromium, sandbox, browser_page
     await expect(page.locator("#clock-now")).to_contain_text("Apr")
     await expect(page.locator(".person[data-person='郭志强'] .label")).to_contain_text("mentor")
     await page.screenshot(path=str(ARTIFACTS / "page-in-english.png"))
+
+
+@pytest.mark.browser
+async def test_a_student_switched_to_dingtalk_taps_links_instead_of_buttons(browser_page):
+    from playwright.async_api import expect
+
+    page = browser_page
+    last_bot = page.locator("#messages .msg.bot").last
+    await open_chat(page, "王子涵", "📝 写成长日志")
+    await page.locator("#channel-toggle").click()
+    await expect(page.locator("body")).to_have_attribute("data-channel", "dingtalk")
+    await expect(page.locator("#keyboard")).to_be_hidden()
+    await type_message(page, "📝 写成长日志")
+    await expect(last_bot).to_contain_text("这次是什么活动")
+    await last_bot.locator(".ding-link", has_text="导师见面").click()
+    await expect(last_bot).to_contain_text("哪一天")
+    await page.screenshot(path=str(ARTIFACTS / "student-on-dingtalk.png"))
+    await page.locator("#channel-toggle").click()
+    await expect(page.locator("body")).to_have_attribute("data-channel", "telegram")
+    await expect(page.locator("#keyboard .kb-btn", has_text="📝 写成长日志")).to_be_visible()

@@ -12,6 +12,7 @@
     people: [],
     selected: null,
     keyboard: null,
+    channel: "telegram",  // where the selected person talks to the bot: "telegram" or "dingtalk" (钉钉)
     unread: {},
     recent: [],  // the last events, replayed over a freshly loaded chat so none falls between the two
     followUntil: 0,  // until then, the chat scrolls to each new message (the bot answering an action)
@@ -153,6 +154,8 @@
     box.replaceChildren();
     const chat = await api(`/api/chats/${id}`);
     if (state.selected !== id) return;
+    state.channel = chat.channel || "telegram";
+    renderChannel();
     box.replaceChildren();
     for (const message of chat.messages) upsertMessage(message);
     setKeyboard(chat.keyboard);
@@ -256,7 +259,9 @@
       doc.append(icon, name, size);
       bubble.appendChild(doc);
     }
-    if (message.text) {
+    if (message.lines) {
+      bubble.appendChild(dingTalkText(message));
+    } else if (message.text) {
       const text = document.createElement("div");
       text.className = "text";
       text.appendChild(formatText(message.text, message.entities));
@@ -309,6 +314,75 @@
       }
     });
     return el;
+  }
+
+  // DingTalk's markdown as the page gets it: lines of words, bold parts and links that send their text.
+  function dingTalkText(message) {
+    const text = document.createElement("div");
+    text.className = "text ding";
+    message.lines.forEach((line, index) => {
+      if (index) text.appendChild(document.createTextNode("\n"));
+      for (const segment of line) {
+        if (segment.send) {
+          const link = document.createElement("a");
+          link.href = "#";
+          link.className = "ding-link";
+          link.textContent = segment.text;
+          link.addEventListener("click", async (event) => {
+            event.preventDefault();
+            followAnswers();
+            try {
+              await api(`/api/chats/${state.selected}/press`, {
+                method: "POST", json: { message_id: message.id, data: segment.send },
+              });
+              await refreshDingTalk();
+            } catch (error) {
+              toast(t("failed", { error: error.message }));
+            }
+          });
+          text.appendChild(link);
+        } else if (segment.bold) {
+          const bold = document.createElement("strong");
+          bold.textContent = segment.text;
+          text.appendChild(bold);
+        } else {
+          text.appendChild(document.createTextNode(segment.text));
+        }
+      }
+    });
+    return text;
+  }
+
+  // DingTalk has no event stream here: its chat is read again after each action and every few seconds.
+  async function refreshDingTalk() {
+    const id = state.selected;
+    if (!id || state.channel !== "dingtalk") return;
+    const chat = await api(`/api/chats/${id}`);
+    if (state.selected !== id || chat.channel !== "dingtalk") return;
+    const box = $("#messages");
+    const before = box.querySelectorAll(".msg").length;
+    for (const message of chat.messages) upsertMessage(message);
+    showEmpty();
+    if (box.querySelectorAll(".msg").length !== before) scrollDown(true);
+  }
+
+  function renderChannel() {
+    const button = $("#channel-toggle");
+    button.textContent = state.channel === "dingtalk" ? t("on_dingtalk") : t("on_telegram");
+    button.title = t("switch_channel");
+    button.hidden = !state.selected;
+    document.body.dataset.channel = state.channel;
+  }
+
+  async function switchChannel() {
+    if (!state.selected) return;
+    const next = state.channel === "dingtalk" ? "telegram" : "dingtalk";
+    try {
+      await api(`/api/chats/${state.selected}/channel`, { method: "POST", json: { channel: next } });
+      await selectPerson(state.selected);
+    } catch (error) {
+      toast(t("failed", { error: error.message }));
+    }
   }
 
   function upsertMessage(message) {
@@ -407,6 +481,7 @@
     followAnswers();
     try {
       await api(`/api/chats/${state.selected}/send`, { method: "POST", json: { text } });
+      await refreshDingTalk();
     } catch (error) {
       toast(t("failed", { error: error.message }));
     }
@@ -429,6 +504,7 @@
     try {
       await api(`/api/chats/${state.selected}/upload`, { method: "POST", form, timeoutMs: 60000 });
       $("#toast").hidden = true;
+      await refreshDingTalk();
     } catch (error) {
       toast(t("failed", { error: error.message }));
     }
@@ -437,6 +513,7 @@
   // ---- live events ------------------------------------------------------------------------------
 
   function handleEvent(event) {
+    if (event.chat_id === state.selected && state.channel === "dingtalk") return;  // not on Telegram now
     if (event.chat_id !== state.selected) {
       if (event.type === "message" && event.message && event.message.from === "bot") {
         state.unread[event.chat_id] = (state.unread[event.chat_id] || 0) + 1;
@@ -583,6 +660,8 @@
     $("#clock-next").addEventListener("click", () => moveClock({ days: 1 }));
     $("#clock-real").addEventListener("click", () => moveClock({ real: true }));
     setInterval(refreshClock, 20000);
+    $("#channel-toggle").addEventListener("click", switchChannel);
+    setInterval(() => refreshDingTalk().catch(() => {}), 4000);
   }
 
   async function main() {
