@@ -308,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(office_cli.draw_chart(settings, t, args.file))
     if command == "audit":
         return asyncio.run(office_cli.list_audit(settings, t, args.limit))
+    if command == "mydata":
+        return asyncio.run(office_cli.person_data(settings, t, args.person, args.school, args.out))
     from bot import office_actions
 
     if command in office_actions.COMMANDS:

@@ -27,6 +27,10 @@ def add_commands(sub: Any) -> None:
     report.add_argument("file", type=Path)
     audit = sub.add_parser("audit", help="list what the office did, newest first")
     audit.add_argument("--limit", type=int, default=50)
+    mydata = sub.add_parser("mydata", help="everything stored about one person, as JSON (their right to see it)")
+    mydata.add_argument("--person", required=True)
+    mydata.add_argument("--school")
+    mydata.add_argument("--out", type=Path, help="write to this file instead of the screen")
     from bot.office_actions import add_commands as add_actions
 
     add_actions(sub)
@@ -162,4 +166,37 @@ async def list_audit(settings: Settings, t: Translator, limit: int) -> int:
                       t.raw(label) if label else entry.action, entry.target or ""])
     print_table(table)
     print(t("%(shown)d of %(total)d entries.", shown=len(entries), total=total))
+    return 0
+
+
+async def person_data(settings: Settings, t: Translator, name: str, school: str | None, out: Path | None) -> int:
+    import json
+
+    from program.errors import ProgramError
+    from storage import mydata
+    from storage.models import Person, School
+
+    engine, sessions = await _database(settings)
+    try:
+        async with sessions() as session:
+            from sqlalchemy import select
+
+            query = select(Person).join(School, School.id == Person.school_id).where(Person.name == name)
+            found = (await session.execute(query.where(School.name == school) if school else query)
+                     ).unique().scalars().all()
+            if len(found) != 1:
+                print(t("Nobody called “%(name)s” is in the roster.", name=name) if not found else
+                      t("Several people are called “%(name)s”; add --school.", name=name), file=sys.stderr)
+                return 2
+            text = json.dumps(await mydata.about(session, found[0].id), ensure_ascii=False, indent=2)
+    except ProgramError as error:
+        print(t(error.message, **error.params), file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        print(t("Wrote %(path)s.", path=str(out)))
     return 0

@@ -77,3 +77,13 @@ def test_the_chart_is_a_picture_of_the_overview(env, tmp_path, capsys):
     with Image.open(path) as image:
         assert image.format == "PNG" and image.width >= 1000 and image.height >= 600
     assert main(["report", str(Path("/nonexistent/dir/chart.png"))]) == 2
+
+
+def test_mydata_prints_what_is_stored_about_a_person(env, tmp_path, capsys):
+    import json
+
+    capsys.readouterr()
+    assert main(["mydata", "--person", "王小明"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["person"]["name"] == "王小明" and found["growth_logs"] == []
+    assert main(["mydata", "--person", "无名氏"]) == 2

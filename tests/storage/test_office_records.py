@@ -162,3 +162,29 @@ async def test_annual_results_are_corrected_in_place_and_audited(sessions, clock
         assert [m.file_name for m in await annual.materials_of(session, ids["王小明"], 2026)] == ["课题报告.pdf"]
 
 
+
+
+async def test_mydata_holds_what_is_stored_about_a_student_and_nothing_of_others(sessions, clock, calendar):
+    import json
+
+    from program.growth_log import ActivityKind
+    from storage import logs, mydata
+
+    await import_roster(make_services(sessions, clock, calendar))
+    async with sessions() as session, session.begin():
+        ids = await _ids(session)
+        await logs.file_log(session, student_id=ids["王小明"], kind=ActivityKind.READING, activity_date=clock.now().date(),
+                            did="读了《费曼物理学讲义》", learned="", next_steps="", hours=1,
+                            files=[{"kind": "document", "file_id": "F", "file_name": "笔记.pdf"}], session_id=None,
+                            now=clock.now())
+        await logs.file_log(session, student_id=ids["刘思源"], kind=ActivityKind.READING, activity_date=clock.now().date(),
+                            did="别人的日志", learned="", next_steps="", hours=1, files=[], session_id=None,
+                            now=clock.now())
+    async with sessions() as session:
+        found = await mydata.about(session, ids["王小明"])
+    text = json.dumps(found, ensure_ascii=False)
+    assert found["person"]["name"] == "王小明" and found["person"]["roles"] == ["student"]
+    assert [log["did"] for log in found["growth_logs"]] == ["读了《费曼物理学讲义》"]
+    assert found["growth_logs"][0]["attachments"][0]["file_name"] == "笔记.pdf"
+    assert {s["name"] for s in found["supervised_by"]} == {"李明教授", "张丽"}
+    assert "别人的日志" not in text and "F" not in [a.get("file_id") for a in found["growth_logs"][0]["attachments"]]
