@@ -8,8 +8,22 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
-    Account, AnnualMaterial, AnnualResult, AuditEntry, Broadcast, BroadcastRecipient, ConversationState, Evaluation,
-    GrowthLog, Invite, OutboxMessage, Person, SessionInvitee, Supervision, TrainingPlan, TrainingPlanVersion,
+    Account,
+    AnnualMaterial,
+    AnnualResult,
+    AuditEntry,
+    Broadcast,
+    BroadcastRecipient,
+    ConversationState,
+    Evaluation,
+    GrowthLog,
+    Invite,
+    OutboxMessage,
+    Person,
+    SessionInvitee,
+    Supervision,
+    TrainingPlan,
+    TrainingPlanVersion,
     TrainingSession,
 )
 

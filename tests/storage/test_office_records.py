@@ -173,11 +173,12 @@ async def test_mydata_holds_what_is_stored_about_a_student_and_nothing_of_others
     await import_roster(make_services(sessions, clock, calendar))
     async with sessions() as session, session.begin():
         ids = await _ids(session)
-        await logs.file_log(session, student_id=ids["王小明"], kind=ActivityKind.READING, activity_date=clock.now().date(),
+        today = clock.now().date()
+        await logs.file_log(session, student_id=ids["王小明"], kind=ActivityKind.READING, activity_date=today,
                             did="读了《费曼物理学讲义》", learned="", next_steps="", hours=1,
                             files=[{"kind": "document", "file_id": "F", "file_name": "笔记.pdf"}], session_id=None,
                             now=clock.now())
-        await logs.file_log(session, student_id=ids["刘思源"], kind=ActivityKind.READING, activity_date=clock.now().date(),
+        await logs.file_log(session, student_id=ids["刘思源"], kind=ActivityKind.READING, activity_date=today,
                             did="别人的日志", learned="", next_steps="", hours=1, files=[], session_id=None,
                             now=clock.now())
     async with sessions() as session:
