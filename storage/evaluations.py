@@ -157,3 +157,29 @@ async def of_mentor(session: AsyncSession, evaluation_id: int, mentor_id: int) -
         .where(Evaluation.id == evaluation_id, Supervision.supervisor_id == mentor_id,
                Supervision.relation == "mentor", Evaluation.student_id != mentor_id))
     return result.scalar_one_or_none()
+
+
+async def history_page(session: AsyncSession, offset: int, limit: int, *, drafts: bool = False,
+                       ) -> tuple[list[tuple[EvaluationChange, Evaluation, str, str]], int]:
+    """The office's 评价修改记录, newest first, and how many entries there are in all.
+
+    Without `drafts`: submissions, platform marks, and answers changed after the evaluation was first
+    submitted; a mentor's drafting before that is their own work in progress.
+    """
+    from sqlalchemy import and_, func, or_
+    from sqlalchemy.orm import aliased
+
+    from storage.models import Person
+
+    actor, student = aliased(Person), aliased(Person)
+    condition = [] if drafts else [or_(EvaluationChange.action != "answer", and_(
+        Evaluation.submitted_at.is_not(None), EvaluationChange.at > Evaluation.submitted_at))]
+    base = select(EvaluationChange.id).join(Evaluation, Evaluation.id == EvaluationChange.evaluation_id).where(
+        *condition)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    rows = await session.execute(
+        select(EvaluationChange, Evaluation, actor.name, student.name)
+        .join(Evaluation, Evaluation.id == EvaluationChange.evaluation_id)
+        .join(actor, actor.id == EvaluationChange.actor_id).join(student, student.id == Evaluation.student_id)
+        .where(*condition).order_by(EvaluationChange.at.desc(), EvaluationChange.id.desc()).offset(offset).limit(limit))
+    return [(c, e, a, s) for c, e, a, s in rows.all()], total

@@ -189,3 +189,33 @@ async def test_mydata_holds_what_is_stored_about_a_student_and_nothing_of_others
     assert found["growth_logs"][0]["attachments"][0]["file_name"] == "笔记.pdf"
     assert {s["name"] for s in found["supervised_by"]} == {"李明教授", "张丽"}
     assert "别人的日志" not in text and "F" not in [a.get("file_id") for a in found["growth_logs"][0]["attachments"]]
+
+
+async def test_evaluation_history_shows_submissions_and_later_changes_and_drafts_only_on_request(
+        sessions, clock, calendar):
+    from datetime import timedelta
+
+    from program.evaluations import EvaluationKind
+    from storage import evaluations
+
+    await import_roster(make_services(sessions, clock, calendar))
+    async with sessions() as session, session.begin():
+        ids = await _ids(session)
+        mentor = ids["李明教授"]
+        evaluation = await evaluations.start(session, student_id=ids["王小明"], mentor_id=mentor,
+                                             kind=EvaluationKind.INITIAL, year=2026, now=clock.now())
+        await evaluations.answer(session, evaluation, "status", "good", mentor, clock.now())
+        await evaluations.answer(session, evaluation, "topic", "石墨烯", mentor, clock.now())
+        clock.advance(timedelta(minutes=5))
+        await evaluations.submit(session, evaluation, mentor, clock.now())
+        clock.advance(timedelta(days=1))
+        await evaluations.answer(session, evaluation, "topic", "石墨烯电阻", mentor, clock.now())
+        await evaluations.submit(session, evaluation, mentor, clock.now())
+    async with sessions() as session:
+        shown, total = await evaluations.history_page(session, 0, 10)
+        everything, all_total = await evaluations.history_page(session, 0, 10, drafts=True)
+        second_page, _ = await evaluations.history_page(session, 2, 2, drafts=True)
+    assert [(c.action, c.new_value) for c, *_ in shown] == [("resubmit", None), ("answer", "石墨烯电阻"),
+                                                           ("submit", None)]
+    assert (total, all_total) == (3, 5) and len(everything) == 5
+    assert [c.action for c, *_ in second_page] == ["submit", "answer"]
