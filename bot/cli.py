@@ -7,12 +7,12 @@ import csv
 import logging
 import os
 import sys
-import unicodedata
 from datetime import timedelta
 from pathlib import Path
 from typing import Sequence
 
 from bot.settings import Settings
+from bot.terminal import print_table
 from program.clock import SystemClock
 from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
@@ -24,17 +24,6 @@ from program.cells import csv_row
 def _cli_language(explicit: str | None) -> Translator:
     code = explicit or os.environ.get("YINGCAI_LANG") or os.environ.get("LANG", "").split(".")[0].replace("_", "-")
     return plain_translator(language_from_telegram(code) if code else None)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def print_table(rows: Sequence[Sequence[str]]) -> None:
-    out = sys.stdout
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        out.write("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n")
 
 
 async def _database(settings: Settings):  # noqa: ANN202

@@ -212,7 +212,7 @@ async def _result(session, settings: Settings, t: Translator, args: argparse.Nam
 
 
 async def _plans(session, settings: Settings, t: Translator, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from bot.cli import print_table
+    from bot.terminal import print_table
     from handlers.kit import Notice
     from handlers.office_notices import plan_decided, queue
     from program.plans import check_reason

@@ -145,7 +145,7 @@ def write_invite_cards(folder: Path, rows: Sequence[Sequence[str]], t: Translato
 
 
 async def list_audit(settings: Settings, t: Translator, limit: int) -> int:
-    from bot.cli import print_table
+    from bot.terminal import print_table
     from program.i18n import format_moment
     from storage import audit
 
