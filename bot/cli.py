@@ -258,9 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     reopen.add_argument("--kind", required=True, choices=["initial", "midterm", "annual"])
     reopen.add_argument("--until", required=True, metavar="YYYY-MM-DD")
     reopen.add_argument("--year", type=int, help="the program year of the evaluation (default: this year)")
-    from bot.office_cli import add_commands
+    from bot import office_actions, office_cli
 
-    add_commands(sub)
+    office_cli.add_commands(sub)
+    office_actions.add_commands(sub)
     return parser
 
 

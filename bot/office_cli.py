@@ -31,9 +31,6 @@ def add_commands(sub: Any) -> None:
     mydata.add_argument("--person", required=True)
     mydata.add_argument("--school")
     mydata.add_argument("--out", type=Path, help="write to this file instead of the screen")
-    from bot.office_actions import add_commands as add_actions
-
-    add_actions(sub)
 
 
 def cli_actor(t: Translator) -> str:
