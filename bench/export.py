@@ -190,6 +190,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "database": "SQLite (file, WAL)",
+        "load_average_at_end": os.getloadavg(),  # the machine is shared: a busy one stretches every figure
         "runs": runs, "summary": summary}, ensure_ascii=False, indent=2) + "\n")
     return 0
 
