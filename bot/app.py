@@ -13,9 +13,11 @@ from bot.settings import Settings
 from handlers.engine import Engine, Services
 from handlers.registry import build_engine
 from program.calendar import load_calendar
-from program.clock import Clock, SystemClock
-from scheduler.delivery import DeliveryWorker
+from program.clock import Clock
+from scheduler.delivery import DeliveryWorker, RateLimiter
 from scheduler.jobs import Jobs
+from scheduler.reminder_texts import ReminderTexts
+from scheduler.sweeper import Sweeper
 from storage.db import create_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
@@ -38,13 +40,14 @@ class App:
     async def start(self) -> None:
         for channel in self.channels:
             await channel.start()
-        self.jobs.start()
+        await self.jobs.sweep()  # at start-up, before anyone writes: what fell due while the bot was down
+        self.jobs.start(sweep_now=False)
 
     async def run(self, stop: asyncio.Event) -> None:
         await asyncio.gather(*(channel.run(stop) for channel in self.channels))
 
     async def close(self) -> None:
-        self.jobs.shutdown()
+        await self.jobs.stop()
         for channel in self.channels:
             await channel.close()
         await self.database.dispose()
@@ -85,18 +88,36 @@ def make_channel(settings: Settings, engine: Engine) -> object:
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    from bot.rehearsal import program_clock_for
+
     database = create_engine(settings.database_url)
     await migrate(database)
     sessions = session_factory(database)
-    services = Services(sessions=sessions, clock=clock or SystemClock(), calendar=load_calendar(settings.calendar_file),
-                        zone=settings.zone)
+    clock = clock or await program_clock_for(settings, sessions)
+    calendar = load_calendar(settings.calendar_file)
+    services = Services(sessions=sessions, clock=clock, calendar=calendar, zone=settings.zone)
     engine = build_engine(services)
     channels = make_channels(settings, engine)
     senders = {("telegram" if c.name in ("aiogram", "ptb") else c.name): c for c in channels}
-    worker = DeliveryWorker(sessions, channels[0], services.clock, zone=settings.zone, senders=senders)
-    jobs = Jobs(sessions, worker, services.clock, interval=settings.outbox_interval)
+    jobs = Jobs(sessions, delivery_worker(settings, sessions, channels[0], senders, services), services.clock,
+                interval=settings.outbox_interval,
+                sweeper=Sweeper(sessions, services.clock, calendar, settings.zone), sweep_interval=settings.sweep_interval)
     services.on_outbox = jobs.poke
+    assert jobs.sweeper is not None
+    jobs.sweeper.on_enqueued = jobs.poke
     return App(settings, database, services, engine, channels, jobs)
+
+
+def delivery_worker(settings: Settings, sessions, channel: Any, senders: dict[str, Any],  # noqa: ANN001
+                    services: Services) -> DeliveryWorker:
+    """The outbox's senders under the configured limits, writing reminders in each recipient's language."""
+    from datetime import timedelta
+
+    lease = timedelta(seconds=settings.outbox_lease)
+    return DeliveryWorker(sessions, channel, services.clock, RateLimiter(per_second=settings.send_rate),
+                          zone=settings.zone, lease=lease, margin=min(15.0, settings.outbox_lease / 4),
+                          senders=senders, texts=ReminderTexts(services.calendar, settings.zone),
+                          quiet=services.calendar.reminders.quiet_hours)
 
 
 async def run_until_stopped(app: App) -> None:

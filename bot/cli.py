@@ -11,9 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Sequence
 
+from bot.rehearsal import anchor_command, command_clock
 from bot.settings import Settings
 from bot.terminal import print_table
-from program.clock import SystemClock
 from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role, parse_role
@@ -34,6 +34,10 @@ async def _database(settings: Settings):  # noqa: ANN202
     return engine, session_factory(engine)
 
 
+async def _clock(settings: Settings, sessions):  # noqa: ANN001, ANN202 - the program clock (a rehearsal's, if set)
+    return command_clock()
+
+
 async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_run: bool = False) -> int:
     from storage.roster import apply_roster, known_people, known_roles
 
@@ -44,6 +48,7 @@ async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_ru
         return 2
     engine, sessions = await _database(settings)
     try:
+        now = (await _clock(settings, sessions)).now()
         async with sessions() as session, session.begin():
             mentors, teachers = await known_people(session)
             try:
@@ -51,7 +56,7 @@ async def import_roster(settings: Settings, path: Path, t: Translator, *, dry_ru
             except RosterFileError as error:
                 print(t(error.message, **error.params), file=sys.stderr)
                 return 2
-            result = await apply_roster(session, roster.rows, SystemClock().now())
+            result = await apply_roster(session, roster.rows, now)
             if dry_run:
                 await session.rollback()
             else:
@@ -75,7 +80,7 @@ async def _audit(session, t: Translator, action: str, target: str, **details: ob
     from program.audit import AuditAction
     from storage import audit
 
-    await audit.record(session, action=AuditAction(action), actor=cli_actor(t), now=SystemClock().now(),
+    await audit.record(session, action=AuditAction(action), actor=cli_actor(t), now=command_clock().now(),
                        target=target, **details)
 
 
@@ -117,7 +122,7 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
             return 2
         role_value = parsed.value
     engine, sessions = await _database(settings)
-    now = SystemClock().now()
+    now = (await _clock(settings, sessions)).now()
     ttl = timedelta(days=settings.invite_days)
     try:
         async with sessions() as session, session.begin():
@@ -192,12 +197,13 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
     except ValueError:
         print(t("Use --kind initial|midterm|annual and --until YYYY-MM-DD."), file=sys.stderr)
         return 2
-    today = local_today(SystemClock(), settings.zone)
-    if closes < today:
-        print(t("The new closing date %(day)s has already passed.", day=closes), file=sys.stderr)
-        return 2
     engine, sessions = await _database(settings)
+    clock = await _clock(settings, sessions)
+    today = local_today(clock, settings.zone)
     try:
+        if closes < today:
+            print(t("The new closing date %(day)s has already passed.", day=closes), file=sys.stderr)
+            return 2
         async with sessions() as session, session.begin():
             found = (await session.execute(
                 select(Person).join(PersonRole, PersonRole.person_id == Person.id)
@@ -206,7 +212,7 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
                 print(t("No single mentor called “%(name)s” is in the roster.", name=mentor), file=sys.stderr)
                 return 2
             await evaluations.reopen(session, mentor_id=found[0].id, window=KIND_WINDOWS[which].value,
-                                     year=year or today.year, opens=today, closes=closes, now=SystemClock().now())
+                                     year=year or today.year, opens=today, closes=closes, now=clock.now())
             await _audit(session, t, "reopen", mentor, kind=kind, until=until)
         print(t("Reopened for %(name)s until %(day)s.", name=mentor, day=closes))
         return 0
@@ -229,9 +235,20 @@ async def run_bot(settings: Settings, t: Translator) -> int:
 
         print(t("BOT_TOKEN is not set, so the bot starts in the local sandbox."), file=sys.stderr)
         return await run_sandbox(settings, t)
+    if settings.clock is not None:
+        warn_rehearsal(settings, t)
     app = await build_app(settings)
     await run_until_stopped(app)
     return 0
+
+
+def warn_rehearsal(settings: Settings, t: Translator) -> None:
+    """A rehearsal clock on a bot people use would send April's reminders in November: say it loudly."""
+    line = "!" * 78
+    print("\n".join([line, t("!! REHEARSAL CLOCK: YINGCAI_CLOCK=%(value)s", value=settings.clock.isoformat()),
+                     t("!! Program time is not real time: deadlines, windows and reminders follow this clock."),
+                     t("!! Use it on a staging copy only. Unset YINGCAI_CLOCK for the real program."), line]),
+          file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     office_cli.add_commands(sub)
     office_actions.add_commands(sub)
+    report = sub.add_parser("outbox", help="messages and reminders by kind and status, and the latest errors")
+    report.add_argument("--errors", type=int, default=10, help="how many of the latest errors to list")
     return parser
 
 
@@ -274,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     t = _cli_language(args.lang)
     settings = Settings()
     command = args.command or "run"
+    if command not in ("run", "sandbox"):
+        asyncio.run(anchor_command(settings))  # every command runs on the rehearsal clock (the bot anchors its own)
     if command == "run":
         return asyncio.run(run_bot(settings, t))
     if command == "sandbox":
@@ -304,6 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command in office_actions.COMMANDS:
         return asyncio.run(office_actions.run(settings, t, args))
+    if command == "outbox":
+        from bot.outbox_cli import show_outbox
+
+        return asyncio.run(show_outbox(settings, t, print_table, errors=args.errors))
     return 2
 
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable
 
 from bot.office_cli import _database, cli_actor
+from bot.rehearsal import command_clock
 from bot.settings import Settings
 from program.audit import AuditAction
-from program.clock import SystemClock, local_today
+from program.clock import local_today
 from program.errors import ProgramError
 from program.i18n import Translator
 from program.roles import Role
@@ -92,7 +93,7 @@ async def _broadcast(session, settings: Settings, t: Translator, args: argparse.
         except ValueError:
             print(t("Use --event-at 'YYYY-MM-DD HH:MM'."), file=sys.stderr)
             return 2
-    now = SystemClock().now()
+    now = command_clock().now()
     kind = BroadcastKind.EVENT if when else BroadcastKind.NOTICE
     draft = await broadcasts.draft(session, author_id=None, kind=kind, audience=audience, text=text, now=now,
                                    event_at=when, event_place=args.place)
@@ -149,7 +150,7 @@ async def _move(session, settings: Settings, t: Translator, args: argparse.Names
         relation = "teacher"
     changed = await office.move_student(session, student.id, relation, [p.id for p in new])
     if changed:
-        await audit.record(session, action=AuditAction.MOVE, actor=cli_actor(t), now=SystemClock().now(),
+        await audit.record(session, action=AuditAction.MOVE, actor=cli_actor(t), now=command_clock().now(),
                            target=student.name, relation=relation, to=[p.name for p in new])
     print(t("%(student)s: now with %(names)s.", student=student.name, names="、".join(p.name for p in new))
           if changed else t("Nothing changed."))
@@ -160,7 +161,7 @@ async def _leave(session, settings: Settings, t: Translator, args: argparse.Name
     from storage import audit, office
 
     student = await office.find(session, args.student, Role.STUDENT, args.school)
-    now = SystemClock().now()
+    now = command_clock().now()
     if not await office.mark_left(session, student.id, args.reason.strip()[:500], now):
         print(t("%(student)s had already left the program.", student=student.name))
         return 0
@@ -173,7 +174,7 @@ async def _leave(session, settings: Settings, t: Translator, args: argparse.Name
 async def _alumni(session, settings: Settings, t: Translator, args: argparse.Namespace) -> int:  # noqa: ANN001
     from storage import audit, office, people
 
-    now = SystemClock().now()
+    now = command_clock().now()
     if args.student:
         chosen = [await office.find(session, args.student, Role.STUDENT, args.school)]
     else:
@@ -199,8 +200,8 @@ async def _result(session, settings: Settings, t: Translator, args: argparse.Nam
     ratings = {d: parse_rating(v) for d, v in zip(Dimension, values)}
     outcome = parse_outcome(args.outcome)
     student = await office.find(session, args.student, Role.STUDENT, args.school)
-    now = SystemClock().now()
-    year = args.year or local_today(SystemClock(), settings.zone).year
+    now = command_clock().now()
+    year = args.year or local_today(command_clock(), settings.zone).year
     await annual.record_result(session, student_id=student.id, year=year, ratings=ratings, outcome=outcome,
                                international=args.international, note=args.note, office_id=None, now=now)
     await audit.record(session, action=AuditAction.RESULT, actor=cli_actor(t), now=now, target=student.name,
@@ -219,7 +220,7 @@ async def _plans(session, settings: Settings, t: Translator, args: argparse.Name
     from storage import audit, office, plans
     from storage.models import Supervision
 
-    year = args.year or local_today(SystemClock(), settings.zone).year
+    year = args.year or local_today(command_clock(), settings.zone).year
     name = args.approve or args.send_back
     if name is None:
         waiting = await plans.waiting(session, year)
@@ -238,7 +239,7 @@ async def _plans(session, settings: Settings, t: Translator, args: argparse.Name
     if plan is None:
         print(t("%(student)s has no training plan for %(year)d.", student=student.name, year=year), file=sys.stderr)
         return 2
-    now = SystemClock().now()
+    now = command_clock().now()
     approve = bool(args.approve)
     reason = None if approve else check_reason(args.reason)
     plan, version = await plans.decide(session, plan_id=plan.id, office_id=None, approve=approve, reason=reason,

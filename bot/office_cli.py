@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
+from bot.rehearsal import command_clock
 from bot.settings import Settings
 from program.audit import AUDIT_LABELS, AuditAction
-from program.clock import SystemClock, local_today
+from program.clock import local_today
 from program.i18n import Translator
 
 
@@ -56,7 +57,7 @@ async def export_workbook(settings: Settings, t: Translator, args: argparse.Name
     from storage.export import export
     from storage.export_activity import ExportFilter
 
-    today = local_today(SystemClock(), settings.zone)
+    today = local_today(command_clock(), settings.zone)
     try:
         first, last = _day(args.first), _day(args.last)
     except ValueError:
@@ -72,7 +73,7 @@ async def export_workbook(settings: Settings, t: Translator, args: argparse.Name
     try:
         async with sessions() as session, session.begin():
             written = await export(session, str(args.file), f, t, today=today)
-            await audit.record(session, action=AuditAction.EXPORT, actor=cli_actor(t), now=SystemClock().now(),
+            await audit.record(session, action=AuditAction.EXPORT, actor=cli_actor(t), now=command_clock().now(),
                                target=args.file.name, school=args.school, subject=args.subject,
                                first=f.first.isoformat(), last=f.last.isoformat(), rows=written)
     except OSError as error:
@@ -92,7 +93,7 @@ async def draw_chart(settings: Settings, t: Translator, path: Path) -> int:
     from program.chart import ChartUnavailable, render_overview
     from storage import dashboard
 
-    today = local_today(SystemClock(), settings.zone)
+    today = local_today(command_clock(), settings.zone)
     year = load_calendar(settings.calendar_file).for_date(today)
     engine, sessions = await _database(settings)
     try:

@@ -1,6 +1,7 @@
 """Settings from the environment and `.env`; every option has a working default but the token."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -30,6 +31,17 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = Field(None, alias="DINGTALK_ROBOT_CODE")  # default: the client id
     dingtalk_openapi_endpoint: str = Field("https://api.dingtalk.com", alias="DINGTALK_OPENAPI_ENDPOINT")
     bot_channels: str | None = Field(None, alias="BOT_CHANNELS")  # "telegram,dingtalk"; default: those configured
+    outbox_lease: float = Field(120.0, alias="YINGCAI_OUTBOX_LEASE", ge=2, le=3600)
+    send_rate: float = Field(30.0, alias="YINGCAI_SEND_RATE", gt=0, le=1000)  # messages per second, all chats
+    sweep_interval: float = Field(300.0, alias="YINGCAI_SWEEP_INTERVAL", gt=0)
+    clock: datetime | None = Field(None, alias="YINGCAI_CLOCK")  # a rehearsal: program time starts here
+
+    @field_validator("clock")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("YINGCAI_CLOCK needs a time zone, for example 2027-04-01T09:00:00+08:00")
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

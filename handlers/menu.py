@@ -32,6 +32,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(N_("🏫 My school"), "school", _T, N_("/school: your school's students and who is behind")),
     MenuEntry(N_("📊 Overview"), "overview", _O, N_("/overview: students, logs, sessions and evaluations by school")),
     MenuEntry(N_("🌐 Language"), "language", EVERYONE, N_("/language: 中文 or English")),
+    MenuEntry(N_("⚙️ Settings"), "settings", EVERYONE, N_("/settings: quiet hours and which reminders you get")),
     MenuEntry(N_("❓ Help"), "help", EVERYONE, N_("/help: this list")),
 )
 

@@ -16,6 +16,7 @@ office = Flow("office")
 
 
 @office.command("overview", role=Role.OFFICE)
+@office.button("overview", role=Role.OFFICE)  # the weekly summary's button
 async def overview(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)

@@ -12,6 +12,7 @@ from handlers import (
     onboarding,
     progress,
     sessions,
+    settings,
     student_log,
     teacher,
 )
@@ -22,7 +23,7 @@ from handlers.kit import Flow
 def all_flows() -> list[Flow]:
     return [onboarding.onboarding, menu.menu, language.language, *student_log.FLOWS, my_logs.my_logs,
             progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp,
-            evaluation.evaluate, teacher.teacher, office.office, broadcast.received]
+            evaluation.evaluate, teacher.teacher, office.office, broadcast.received, settings.settings]
 
 
 def build_engine(services: Services) -> Engine:

@@ -6,7 +6,7 @@ from datetime import datetime
 from handlers.kit import Button, Ctx, Flow, Screen, int_arg, rows
 from handlers.mentor import NOT_YOURS
 from program.clock import local_now
-from program.dates import parse_session_start
+from program.dates import parse_session_time
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Translator, format_moment
 from program.roles import Role
@@ -19,8 +19,10 @@ FIELD_LIMIT = 200
 STUDENT_BUTTONS = 30  # a mentor has a handful of students; a payload carries one id
 
 
-def _moment(ctx: Ctx, iso: str) -> str:
-    return ctx.moment(datetime.fromisoformat(iso))
+def _when(ctx: Ctx, draft: dict) -> str:
+    start = ctx.moment(datetime.fromisoformat(draft["starts_at"]))
+    end = draft.get("ends_at")
+    return f"{start}–{datetime.fromisoformat(end).astimezone(ctx.services.zone):%H:%M}" if end else start
 
 
 @schedule.command("schedule", role=Role.MENTOR)
@@ -41,15 +43,16 @@ async def start_scheduling(ctx: Ctx) -> list[Screen]:
 
 @schedule.prompt("when")
 async def ask_when(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("📅 <b>New session</b> · 1/4\nWhen does it start? For example 12月5日 15:00, "
-                        "2026-12-05 15:00 or 明天 9:30."),
+    return Screen(ctx.t("📅 <b>New session</b> · 1/4\nWhen is it? For example 12月5日 15:00-17:00, "
+                        "2026-12-05 15:00 or 明天 9:30 (the end time is optional)."),
                   buttons=rows(Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
 
 
 @schedule.text("when")
 async def take_when(ctx: Ctx, text: str) -> Screen:
-    start = parse_session_start(text, local_now(ctx.clock, ctx.services.zone))
+    start, end = parse_session_time(text, local_now(ctx.clock, ctx.services.zone))
     ctx.state.draft["starts_at"] = start.isoformat()
+    ctx.state.draft["ends_at"] = end.isoformat() if end else None
     ctx.state.goto("place")
     return await ask_place(ctx)
 
@@ -136,7 +139,7 @@ async def review(ctx: Ctx) -> Screen:
     names = [s.name for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.id in draft["students"]]
     ctx.state.goto("review")
     return Screen(ctx.t("<b>Please check</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\nStudents: %(names)s",
-                        when=_moment(ctx, draft["starts_at"]), place=draft["place"], topic=draft["topic"],
+                        when=_when(ctx, draft), place=draft["place"], topic=draft["topic"],
                         names=ctx.t(", ").join(names)), replace=True,
                   buttons=rows(Button(ctx.t("📨 Schedule and tell them"), schedule.payload("send")),
                                Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
@@ -150,8 +153,10 @@ async def send(ctx: Ctx) -> Screen:
     starts_at = datetime.fromisoformat(draft["starts_at"])
     if starts_at <= ctx.now():
         raise InvalidInput(N_("That time has already passed. Please choose a time in the future."))
-    session = await training.schedule(ctx.session, mentor_id=ctx.me.id, starts_at=starts_at, place=draft["place"],
-                                      topic=draft["topic"], student_ids=chosen, now=ctx.now())
+    ends_at = datetime.fromisoformat(draft["ends_at"]) if draft.get("ends_at") \
+        else starts_at + ctx.services.calendar.reminders.session_length
+    session = await training.schedule(ctx.session, mentor_id=ctx.me.id, starts_at=starts_at, ends_at=ends_at,
+                                      place=draft["place"], topic=draft["topic"], student_ids=chosen, now=ctx.now())
     mentor_name, zone = ctx.me.name, ctx.services.zone
     place, topic, session_id = session.place, session.topic, session.id
 

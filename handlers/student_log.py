@@ -29,7 +29,7 @@ from program.growth_log import (
 from program.i18n import N_, Translator
 from program.roles import Role
 from program.text import size_in
-from storage import logs
+from storage import logs, summaries
 from storage import sessions as training
 
 new_log = Flow("log", on_cancel_keep=N_("Stopped. Your draft is kept: send /log when you want to finish it."))
@@ -309,6 +309,39 @@ async def take_session(ctx: Ctx, session_id: str) -> Screen:
     draft.update(kind=ActivityKind.MENTOR_MEETING.value, session_id=found.id,
                  date=check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today()).isoformat())
     return await _go(ctx, "review" if draft.get("back") == "review" else "did")
+
+
+@new_log.button("for", role=Role.STUDENT)
+async def log_scheduled_session(ctx: Ctx, session_id: str, confirmed: str = "") -> Screen:
+    """From a reminder: a new log already filled in with the session, so the student starts writing at once.
+
+    An unfinished draft about something else is never thrown away silently: the student chooses.
+    """
+    if ctx.me.exited_at is not None:
+        raise NotAllowed(N_("You have left the program, so new growth logs cannot be filed."))
+    found, logged = await summaries.session_to_log(ctx.session, int_arg(session_id), ctx.me.id)
+    if found is None:
+        raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
+    if logged:
+        return main_menu(ctx, ctx.t("✅ You already filed the growth log of this session. Thank you!"))
+    ctx.state.switch(new_log.name)
+    draft = ctx.state.data.get(new_log.name)
+    if draft and draft.get("session_id") == found.id:
+        ctx.state.begin(new_log.name, None)
+        return await _go(ctx, ctx.state.resume_step() or _first_missing(draft), resuming=True)
+    if draft and confirmed != "new":
+        ctx.state.pause()
+        ctx.state.goto("resume_offer")
+        return Screen(ctx.t("You have an unfinished growth log (%(summary)s). Continue it, or start the log of "
+                            "“%(topic)s”? (The unfinished one is then thrown away.)",
+                            summary=activity_label(ctx.t, draft.get("kind")), topic=found.topic),
+                      buttons=rows(Button(ctx.t("▶ Continue"), new_log.payload("resume")),
+                                   Button(ctx.t.plain("🆕 Log “%(topic)s”", topic=excerpt(found.topic, 20)),
+                                          new_log.payload("for", found.id, "new")), per_row=1))
+    day = check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today())
+    ctx.state.begin(new_log.name, "did", {"kind": ActivityKind.MENTOR_MEETING.value, "session_id": found.id,
+                                          "date": day.isoformat()})
+    return await ask(ctx, "did")
 
 
 async def take_date_choice(ctx: Ctx, choice: str) -> Screen:

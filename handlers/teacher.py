@@ -51,6 +51,7 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
 
 
 @teacher.command("confirm", role=Role.TEACHER)
+@teacher.button("list", role=Role.TEACHER)  # the weekly digest's button
 async def show_pending(ctx: Ctx) -> Screen:
     return await confirm_page(ctx)
 

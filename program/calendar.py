@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from program.i18n import N_
+from program.reminders import ReminderConfig
 from program.roles import Role
 
 DEFAULT_CALENDAR_FILE = Path(__file__).resolve().parent.parent / "config" / "program.toml"
@@ -77,6 +78,7 @@ class ProgramCalendar:
     defaults: dict[str, Any]
     overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
     log_edit_days: int = 7
+    reminders: ReminderConfig = field(default_factory=ReminderConfig)
 
     def year(self, year: int) -> ProgramYear:
         settings = {**self.defaults, **self.overrides.get(year, {})}
@@ -112,6 +114,7 @@ def load_calendar(path: Path | str | None = None) -> ProgramCalendar:
         defaults=data["defaults"],
         overrides={int(y): v for y, v in data.get("years", {}).items()},
         log_edit_days=int(data.get("log_edit_days", 7)),
+        reminders=ReminderConfig.from_table(data.get("reminders")),
     )
     for year in {2024, *calendar.overrides}:
         calendar.year(year)  # validate now

@@ -64,6 +64,29 @@ def check_activity_date(day: date, today: date) -> date:
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:：点](?P<m>\d{1,2})?分?|(?P<half>点半))?$")
 
 
+_RANGE = re.compile(r"^(?P<head>.*?\d{1,2}(?:[:：]\d{2}|点(?:\d{1,2}分?|半)?))\s*(?:-|–|—|~|～|至|到)\s*"
+                    r"(?P<end>\d{1,2}(?:[:：]\d{2}|点(?:\d{1,2}分?|半)?)?)$")
+
+
+def parse_session_time(text: str, now_local: datetime) -> tuple[datetime, datetime | None]:
+    """A session's start and, when given, its end: "12月5日 15:00-17:00", "明天 9:30"; in the future."""
+    match = _RANGE.match(text.strip())
+    head, tail = (match["head"], [match["end"]]) if match else (text, [])
+    start = parse_session_start(head, now_local)
+    if not tail:
+        return start, None
+    match = _TIME.match(tail[0].replace("：", ":"))
+    if not match:
+        raise InvalidInput(N_("Please type the end like 15:00-17:00, or leave it out."))
+    hour, minute = int(match["h"]), 30 if match["half"] else int(match["m"] or 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(N_("There is no such time. Please type it like 15:00."))
+    end = start.replace(hour=hour, minute=minute)
+    if end <= start:
+        raise InvalidInput(N_("The session has to end after it starts."))
+    return start, end
+
+
 def parse_session_start(text: str, now_local: datetime) -> datetime:
     """When a mentor's session starts: "12月5日 15:00", "2026-12-05 15:00", "明天 9:30"; in the future."""
     parts = text.strip().replace("，", " ").replace(",", " ").split()

@@ -1,13 +1,14 @@
 """The records: SQLAlchemy 2 typed models for people, logs, sessions, evaluations and bot plumbing."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
-    Text, TypeDecorator, UniqueConstraint,
+    Text, Time, TypeDecorator, UniqueConstraint,
 )
+from sqlalchemy import text as sql_text  # the outbox has a column called text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -56,7 +57,7 @@ class Person(Base):
     __table_args__ = (UniqueConstraint("name", "school_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     subject: Mapped[str | None] = mapped_column(String(40))
     grade: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(10))  # chosen by the person; else Telegram's
@@ -160,6 +161,7 @@ class TrainingSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)  # the post-session reminder counts from here
     place: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -177,7 +179,11 @@ class SessionInvitee(Base):
 class GrowthLog(Base):
     __tablename__ = "growth_logs"
     __table_args__ = (Index("ix_growth_logs_student_date", "student_id", "activity_date"),
-                      Index("ix_growth_logs_status", "status", "submitted_at"))
+                      Index("ix_growth_logs_status", "status", "submitted_at"),
+                      # for the reminder sweeps (bench/reminder_sweeps.py measures them without these):
+                      Index("ix_growth_logs_session", "session_id", "student_id"),  # is this session logged?
+                      Index("ix_growth_logs_counted", "student_id", "status", "activity_date", "kind", "session_id"),
+                      Index("ix_growth_logs_last", "student_id", "submitted_at"))  # days since the last log
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -262,25 +268,36 @@ class WindowOverride(Base):
 
 
 class OutboxMessage(Base):
-    """A message for someone other than the person acting: stored, then delivered once."""
+    """A message for someone other than the person acting: stored, then delivered once.
+
+    Notices carry their text; reminders (`kind` is a rule) are written by the sweeps with only their
+    occasion, and get their text, in the recipient's language, just before they are sent.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "priority", "due_at"),
+                      Index("ix_outbox_occasion", "kind", "occasion"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text, server_default="")
+    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|unreachable|failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # pending | sent | missed (too late to be worth sending) | skipped (no longer owed, or muted) |
+    # unreachable (blocked the bot) | failed (gave up after errors)
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # lower goes first
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_until: Mapped[datetime | None]
     claim: Mapped[str | None] = mapped_column(String(32))  # which worker run holds it
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of a long text: never twice
+    expires_at: Mapped[datetime | None]  # not worth sending after this: recorded as missed
+    subject_id: Mapped[int | None] = mapped_column(Integer)  # a reminder's session, log… (its rule says which)
+    occasion: Mapped[str | None] = mapped_column(String(64))  # a reminder's occasion, as in its dedupe key
 
 
 class TrainingPlan(Base):
@@ -393,3 +410,31 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReminderPreference(Base):
+    """A person's quiet hours (the program's default applies without a row)."""
+
+    __tablename__ = "reminder_preferences"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    quiet_start: Mapped[time] = mapped_column(Time)
+    quiet_end: Mapped[time] = mapped_column(Time)
+    updated_at: Mapped[datetime]
+
+
+class MutedReminder(Base):
+    """A category of reminders a person muted in /settings."""
+
+    __tablename__ = "muted_reminders"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ProgramClock(Base):
+    """Where a rehearsal clock (YINGCAI_CLOCK, the sandbox) is anchored, shared by every process of a deployment."""
+
+    __tablename__ = "program_clock"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))  # what set it: the YINGCAI_CLOCK value, or "sandbox"
+    offset_seconds: Mapped[float] = mapped_column(Float)  # program time minus real time
+    updated_at: Mapped[datetime]

@@ -14,11 +14,11 @@ from storage.plumbing import upsert
 
 
 async def enqueue(session: AsyncSession, *, person_id: int, kind: str, dedupe_key: str, text: str,
-                  buttons: list[Any], due_at: datetime, now: datetime) -> bool:
+                  buttons: list[Any], due_at: datetime, now: datetime, priority: int = 0) -> bool:
     """Adds a message unless one with the same dedupe key exists; True when added."""
     statement = upsert(session, OutboxMessage).values(
         person_id=person_id, kind=kind, dedupe_key=dedupe_key[:160], text=text, buttons=buttons,
-        due_at=due_at, status="pending", attempts=0, created_at=now,
+        due_at=due_at, status="pending", attempts=0, created_at=now, priority=priority,
     ).on_conflict_do_nothing()
     return (await session.execute(statement)).rowcount == 1
 
@@ -33,6 +33,11 @@ class Delivery:
     attempts: int
     claim: str
     channel: str = "telegram"
+    kind: str = "notice"
+    due_at: datetime | None = None
+    expires_at: datetime | None = None
+    subject_id: int | None = None  # a reminder's session, log…
+    occasion: str | None = None  # a reminder's occasion
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
@@ -50,7 +55,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         .join(Account, Account.id == last_used)
         .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, Account.unreachable_at.is_(None),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .order_by(OutboxMessage.priority, OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
@@ -61,7 +66,8 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         message.claimed_until, message.claim = now + lease, claim
         message.attempts += 1
         claimed.append(Delivery(message.id, message.person_id, chat_id, message.text, message.buttons,
-                                message.attempts, claim, channel))
+                                message.attempts, claim, channel, message.kind, message.due_at, message.expires_at,
+                                message.subject_id, message.occasion))
     return claimed
 
 
@@ -69,27 +75,56 @@ def _held(delivery: Delivery):  # noqa: ANN202 - a SQL condition: still ours
     return (OutboxMessage.id == delivery.id) & (OutboxMessage.claim == delivery.claim)
 
 
-async def mark_sent(session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-    await session.execute(update(OutboxMessage).where(_held(delivery))
-                          .values(status="sent", sent_at=now, claimed_until=None, claim=None))
+def _change():  # noqa: ANN202 - an UPDATE of outbox rows that no loaded object needs to follow
+    return update(OutboxMessage).execution_options(synchronize_session=False)
+
+
+async def mark_sent(session: AsyncSession, delivery: Delivery, now: datetime, text: str | None = None) -> None:
+    """Sent and accepted; a reminder keeps the text it went out with."""
+    values: dict[str, Any] = {"status": "sent", "sent_at": now, "claimed_until": None, "claim": None}
+    if text is not None:
+        values["text"] = text
+    await session.execute(_change().where(_held(delivery)).values(**values))
+
+
+async def wait_until(session: AsyncSession, delivery: Delivery, until: datetime) -> None:
+    """Not now (the person's quiet hours): back in the queue for later, and it was no attempt."""
+    await session.execute(_change().where(_held(delivery)).values(
+        due_at=until, claimed_until=None, claim=None, attempts=OutboxMessage.attempts - 1))
+
+
+async def drop(session: AsyncSession, delivery: Delivery, status: str, reason: str) -> None:
+    """Not sent on purpose: "missed" (too late to be worth it) or "skipped" (no longer owed, or muted)."""
+    await session.execute(_change().where(_held(delivery)).values(
+        status=status, last_error=reason, claimed_until=None, claim=None, attempts=OutboxMessage.attempts - 1))
+
+
+async def expire_overdue(session: AsyncSession, now: datetime) -> int:
+    """Reminders whose moment passed before they could go out (downtime, a block, the night) are recorded as missed."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status.in_(("pending", "unreachable")),
+                                    OutboxMessage.expires_at <= now,
+                                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(status="missed", last_error="expired before it could be sent"))
+    return result.rowcount or 0
 
 
 async def postpone(session: AsyncSession, delivery: Delivery, until: datetime, error: str | None) -> None:
     values: dict[str, Any] = {"due_at": until, "claimed_until": None, "claim": None}
     if error is not None:
         values["last_error"] = error
-    await session.execute(update(OutboxMessage).where(_held(delivery)).values(**values))
+    await session.execute(_change().where(_held(delivery)).values(**values))
 
 
 async def release(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
     """Gives back rows this run will not get to, without counting an attempt."""
     for delivery in deliveries:
-        await session.execute(update(OutboxMessage).where(_held(delivery)).values(
+        await session.execute(_change().where(_held(delivery)).values(
             claimed_until=None, claim=None, attempts=OutboxMessage.attempts - 1))
 
 
 async def mark_failed(session: AsyncSession, delivery: Delivery, status: str, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(_held(delivery))
+    await session.execute(_change().where(_held(delivery))
                           .values(status=status, claimed_until=None, claim=None, last_error=error))
 
 
@@ -100,9 +135,33 @@ async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime,
     await session.execute(update(Account).where(condition).values(unreachable_at=now))
 
 
+async def mark_reachable(session: AsyncSession, person_id: int, channel: str) -> None:
+    await session.execute(update(Account).where(Account.person_id == person_id, Account.channel == channel)
+                          .values(unreachable_at=None))
+
+
 async def requeue_for(session: AsyncSession, person_id: int, since: datetime) -> int:
-    """The person can be reached again: their recent undelivered messages go out after all."""
+    """The person can be reached again: what waited for them since `since` goes out; older messages do not."""
+    waiting = (OutboxMessage.person_id == person_id, OutboxMessage.status.in_(("unreachable", "pending")))
+    await session.execute(update(OutboxMessage).where(*waiting, OutboxMessage.created_at < since)
+                          .values(status="unreachable", last_error="waited more than a week for the person"))
     result = await session.execute(
         update(OutboxMessage).where(OutboxMessage.person_id == person_id, OutboxMessage.status == "unreachable",
                                     OutboxMessage.created_at >= since).values(status="pending"))
     return result.rowcount or 0
+
+
+async def counts(session: AsyncSession) -> list[tuple[str, str, int]]:
+    """(kind, status, how many) over the whole outbox."""
+    rows = await session.execute(select(OutboxMessage.kind, OutboxMessage.status, func.count())
+                                 .group_by(OutboxMessage.kind, OutboxMessage.status)
+                                 .order_by(OutboxMessage.kind, OutboxMessage.status))
+    return [(kind, status, int(n)) for kind, status, n in rows]
+
+
+async def latest_errors(session: AsyncSession, limit: int = 10) -> list[OutboxMessage]:
+    """The most recent delivery errors: failures, blocks, and retries still waiting."""
+    result = await session.execute(select(OutboxMessage).where(
+        OutboxMessage.last_error.is_not(None), OutboxMessage.status.in_(("failed", "unreachable", "pending")))
+                                   .order_by(OutboxMessage.id.desc()).limit(limit))
+    return list(result.scalars())

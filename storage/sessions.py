@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import GrowthLog, SessionInvitee, TrainingSession
 
 
-async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime, place: str, topic: str,
-                   student_ids: Sequence[int], now: datetime) -> TrainingSession:
-    training = TrainingSession(mentor_id=mentor_id, starts_at=starts_at, place=place, topic=topic, created_at=now)
+async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime, ends_at: datetime, place: str,
+                   topic: str, student_ids: Sequence[int], now: datetime) -> TrainingSession:
+    training = TrainingSession(mentor_id=mentor_id, starts_at=starts_at, ends_at=ends_at, place=place, topic=topic,
+                               created_at=now)
     session.add(training)
     await session.flush()
     session.add_all(SessionInvitee(session_id=training.id, student_id=sid) for sid in student_ids)

@@ -12,7 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import (
-    BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, LinkPreviewOptions,
+    BotCommand, CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, LinkPreviewOptions,
     Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
 )
 
@@ -44,6 +44,8 @@ def _chat_of(update: Update) -> int:
         return update.message.chat.id
     if update.callback_query is not None:
         return update.callback_query.from_user.id
+    if update.my_chat_member is not None:
+        return update.my_chat_member.chat.id
     return 0
 
 
@@ -59,6 +61,7 @@ class AiogramChannel(TelegramChannel):
         self.dispatcher = Dispatcher()
         self.dispatcher.message.register(self.on_message)
         self.dispatcher.callback_query.register(self.on_button)
+        self.dispatcher.my_chat_member.register(self.on_member)
         self.poller: Poller[Update] = Poller(self._fetch, self._process, update_id=lambda u: u.update_id,
                                              chat_of=_chat_of, timeout=poll_timeout)
         self.username: str | None = None
@@ -89,6 +92,9 @@ class AiogramChannel(TelegramChannel):
 
     async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
         await self.on_button_press(query, event_update.update_id)
+
+    async def on_member(self, change: ChatMemberUpdated, event_update: Update) -> None:
+        await self.on_membership(change, event_update.update_id)
 
     async def answer_button(self, query: CallbackQuery, text: str | None) -> None:
         await query.answer(text=text)

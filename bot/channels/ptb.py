@@ -12,7 +12,10 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
+from telegram.ext import (
+    Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, ContextTypes, Defaults, MessageHandler,
+    filters,
+)
 
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
@@ -55,6 +58,7 @@ class PtbChannel(TelegramChannel):
             .build())
         self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE, self.on_message))
         self.app.add_handler(CallbackQueryHandler(self.on_button))
+        self.app.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
         self.poller: Poller[Update] = Poller(self._fetch, self.app.process_update, update_id=lambda u: u.update_id,
                                              chat_of=_chat_of, timeout=poll_timeout)
 
@@ -89,6 +93,10 @@ class PtbChannel(TelegramChannel):
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.callback_query is not None
         await self.on_button_press(update.callback_query, update.update_id)
+
+    async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.my_chat_member is not None:
+            await self.on_membership(update.my_chat_member, update.update_id)
 
     async def answer_button(self, query: Any, text: str | None) -> None:
         await query.answer(text=text)

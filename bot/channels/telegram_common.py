@@ -8,6 +8,7 @@ from typing import Any
 
 from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.menu import MENU
+from handlers.reachability import membership_changed
 from program.i18n import translator
 from scheduler.delivery import RecipientBlocked, RetryLater
 
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<arg>.*))?$", re.S)
 
 
@@ -187,6 +188,14 @@ class TelegramChannel:
                 raise
             log.info("callback answer failed: %s", error)
         await self.show(chat_id, reply, message_id)
+
+    async def on_membership(self, change: Any, update_id: int) -> None:
+        """my_chat_member in a private chat: "kicked" is the user blocking the bot, "member" unblocking it."""
+        status = str(getattr(change.new_chat_member.status, "value", change.new_chat_member.status))
+        if change.chat.type != "private" or status not in ("kicked", "member"):
+            return
+        await membership_changed(self.engine.services, channel="telegram", user_id=change.from_user.id,
+                                 blocked=status == "kicked", update_id=update_id, update_scope=self.update_scope)
 
     async def show(self, chat_id: int, reply: Reply, tapped: int | None = None) -> None:
         for screen in reply.screens:

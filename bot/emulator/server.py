@@ -13,6 +13,7 @@ from aiohttp import web
 from .errors import ApiError
 from .files import FileStore
 from .http import Faults, drop_connection, refuse_browsers, serve_loopback
+from .limits import RateLimits
 from .methods import BOT_API
 from .methods.bot import scope_key
 from .model import BotMessage, Call, Event
@@ -50,6 +51,7 @@ class BotApiEmulator:
         self.world = World({"id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username})
         self.methods = methods
         self.faults: Faults[ApiError] = Faults(long_polls=("getUpdates",))
+        self.limits: RateLimits | None = None  # Telegram's sending limits, when limit_rate() asks for them
         self.browser_guard = browser_guard
         self.url: str | None = None
         self.calls: list[Call] = []
@@ -94,12 +96,25 @@ class BotApiEmulator:
     def chat_messages(self, chat_id: int) -> list[BotMessage]:
         return self.world.chat(chat_id).messages
 
-    def block(self, user_id: int) -> None:
-        """The user blocks the bot: every send to them answers 403 until `unblock`."""
-        self.world.chat(user_id).blocked = True
+    def block(self, user_id: int, *, announce: bool = True) -> int | None:
+        """The user blocks the bot: every send to them answers 403 until `unblock`.
 
-    def unblock(self, user_id: int) -> None:
-        self.world.chat(user_id).blocked = False
+        Like Telegram, the bot gets a my_chat_member update (its id is returned) unless `announce` is off.
+        """
+        return self.world.user_blocks(self.world.chat(user_id), True, announce=announce)
+
+    def unblock(self, user_id: int, *, announce: bool = True) -> int | None:
+        return self.world.user_blocks(self.world.chat(user_id), False, announce=announce)
+
+    def limit_rate(self, per_second: float | None = 30, per_chat_interval: float | None = 1.0,
+                   retry_after: int = 1) -> RateLimits:
+        """Answer sends above Telegram's limits (overall per second, one per chat per interval) with 429."""
+        self.limits = RateLimits(per_second, per_chat_interval, retry_after)
+        return self.limits
+
+    @property
+    def flood_refusals(self) -> int:
+        return self.limits.refused if self.limits else 0
 
     # ---- faults -----------------------------------------------------------------------------------
 
@@ -193,6 +208,9 @@ class BotApiEmulator:
         fault = self.faults.take(method, _target(params.get("chat_id")))
         if fault is not None and fault.drops:
             return drop_connection(request)
+        if fault is None and self.limits is not None and \
+                (flood := self.limits.refuse(method, _target(params.get("chat_id")))) is not None:
+            return _reply(flood.envelope(), 429)
         await self.faults.slow_down(method)
         try:
             if fault is not None and fault.error is not None:

@@ -75,12 +75,12 @@ class FakeUser:
     def reply_keyboard_markup(self) -> dict[str, Any] | None:
         return self.chat.reply_keyboard
 
-    def block(self) -> None:
-        """Blocks the bot: it gets 403 on every send until `unblock`."""
-        self.chat.blocked = True
+    def block(self) -> int | None:
+        """Blocks the bot: 403 on every send until `unblock`; the bot is told by a my_chat_member update (its id)."""
+        return self.world.user_blocks(self.chat, True)
 
-    def unblock(self) -> None:
-        self.chat.blocked = False
+    def unblock(self) -> int | None:
+        return self.world.user_blocks(self.chat, False)
 
     # ---- acting -------------------------------------------------------------------------------------
 

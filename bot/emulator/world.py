@@ -70,6 +70,20 @@ class World:
         """Stores what a user attaches and returns the message fields that carry it."""
         return self.files.media(self.files.store(kind, data, file_name, mime_type))
 
+    def user_blocks(self, chat: Chat, blocked: bool, *, announce: bool = True) -> int | None:
+        """The user blocks (or unblocks) the bot; like Telegram, the bot hears of it in a my_chat_member update.
+
+        Returns that update's id: None when not `announce`d, or filtered out by the bot's allowed_updates.
+        """
+        chat.blocked = blocked
+        if not announce:
+            return None
+        member = {"user": dict(self.bot_user), "status": "member"}
+        kicked = {"user": dict(self.bot_user), "status": "kicked", "until_date": 0}
+        change = {"chat": chat.as_dict(), "from": dict(chat.user), "date": int(time.time()),
+                  "old_chat_member": member if blocked else kicked, "new_chat_member": kicked if blocked else member}
+        return self.updates.enqueue("my_chat_member", change, chat.id)
+
     def user_presses(self, chat: Chat, message: BotMessage, data: str) -> int | None:
         """The user taps an inline button (or a forged payload) on `message`; returns the update_id."""
         query_id = str(4_000_000_000_000_000 + next(self._query_numbers))

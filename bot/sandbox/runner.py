@@ -29,6 +29,7 @@ from bot.sandbox.control import Person
 from bot.sandbox.dingtalk import DingTalkSide
 from bot.sandbox.keeping import Keeper
 from bot.sandbox.people import everybody, find_person
+from bot.rehearsal import follow_rehearsal, remember_jump
 from bot.sandbox.server import SandboxServer
 from bot.settings import Settings
 from program.clock import SettableClock
@@ -121,6 +122,9 @@ class Sandbox:
             "database_url": self.config.database_url, "poll_timeout": POLL_TIMEOUT,
             "outbox_interval": OUTBOX_INTERVAL, **self.dingtalk.settings()})
         self.app = await build_app(self.settings, clock=self.clock)
+        # The page's clock is a rehearsal clock like YINGCAI_CLOCK: anchored in the database, so a restart
+        # (and any `yingcai` command on the sandbox database) goes on from the last jump.
+        await follow_rehearsal(self.clock, self.settings, self.app.services.sessions, restore_any=True)
         first_start = not await demo.is_seeded(self.app.services)
         if not first_start:
             await demo.reconnect(self.app.services, self.emu)  # chats exist before the outbox delivers again
@@ -208,15 +212,16 @@ class Sandbox:
         await self.clock_changed()
 
     async def clock_changed(self) -> None:
-        """After a jump: remember it, and run the scheduler's jobs now (reminders due, the outbox)."""
-        self.keeper.save_clock_offset((self.clock.now() - datetime.now(UTC)).total_seconds())
+        """After a jump: remember it, and run the scheduler's jobs now: the sweeps follow the clock."""
         if self.app is None:
             return
+        await remember_jump(self.clock, self.app.services.sessions)
         scheduler = self.app.jobs.scheduler
         if scheduler.running:
             for job in scheduler.get_jobs():
                 job.modify(next_run_time=datetime.now(UTC))
         else:
+            await self.app.jobs.sweep()
             await self.app.jobs.deliver()
 
     def _restore_clock(self) -> None:
