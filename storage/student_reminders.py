@@ -16,7 +16,7 @@ from storage.models import (
 )
 from storage.sqltime import epoch, shifted
 from storage.sweeps import (
-    confirmed_sessions, first_swept, insert, insert_occasion, key, moment, not_muted, reachable, values,
+    confirmed_sessions, first_swept, insert, insert_occasion, joined, key, moment, not_muted, reachable, values,
 )
 
 
@@ -123,7 +123,7 @@ async def idle(session: AsyncSession, idle_days: int, now: datetime, today: str)
     last = select(func.max(GrowthLog.submitted_at)).where(GrowthLog.student_id == Person.id) \
         .correlate(Person).scalar_subquery()
     query = _students(rule).where(
-        Account.bound_at < quiet, or_(last.is_(None), last < quiet),
+        joined(Account.bound_at < quiet), or_(last.is_(None), last < quiet),
         ~exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.kind == rule.value,
                         OutboxMessage.created_at > quiet)) \
         .add_columns(*values(Person.id, rule, key(Person.id, rule, func.coalesce(epoch(last), 0)), moment(now),

@@ -45,9 +45,13 @@ def reachable(query: Select[Any], person: Any, role: Role) -> Select[Any]:
     """
     if person is not Person.id:
         query = query.join(Person, Person.id == person)
-    return (query.join(Account, Account.person_id == Person.id)
-            .join(PersonRole, and_(PersonRole.person_id == Person.id, PersonRole.role == role.value))
-            .where(Person.exited_at.is_(None)))
+    return (query.join(PersonRole, and_(PersonRole.person_id == Person.id, PersonRole.role == role.value))
+            .where(Person.exited_at.is_(None), joined()))
+
+
+def joined(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The person has an account (on any channel) that meets `conditions`; one row per person, however many."""
+    return exists().where(Account.person_id == Person.id, *conditions)
 
 
 def not_muted(person: Any, rule: Rule) -> ColumnElement[bool]:
@@ -67,7 +71,7 @@ def values(person: Any, rule: Rule, dedupe: ColumnElement[Any], due: Any, expire
 
 def joined_in_time(occasion: Occasion) -> ColumnElement[bool]:
     """Only people who had joined while the occasion was worth sending (a late joiner missed nothing)."""
-    return Account.bound_at < moment(occasion.expires)
+    return joined(Account.bound_at < moment(occasion.expires))
 
 
 async def first_swept(session: AsyncSession, rule: Rule, tag: str) -> datetime | None:
@@ -79,7 +83,7 @@ async def first_swept(session: AsyncSession, rule: Rule, tag: str) -> datetime |
 def joined_since(first: datetime) -> ColumnElement[bool]:
     """After an occasion's first sweep decided about everyone, later sweeps only look at people who joined since
     (with a margin for someone whose joining was not yet committed when that sweep ran)."""
-    return Account.bound_at >= moment(first - DECIDED_MARGIN)
+    return joined(Account.bound_at >= moment(first - DECIDED_MARGIN))
 
 
 def occasion_values(person: Any, occasion: Occasion, now: datetime) -> list[Any]:
