@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install locales bench clean chromium fonts
+.PHONY: run test install locales bench clean chromium nginx fonts
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,16 @@ chromium:
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; \
 	fi
 
-test: install fonts chromium
+# Debian's nginx-light (about 1 MB) lets tests/deploy run `nginx -t` on deploy/nginx/yingcai.conf.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq nginx-light >/dev/null 2>&1)) \
+	      || echo "nginx could not be installed: the nginx site test will be skipped"; \
+	  else echo "nginx is missing and cannot be installed here: the nginx site test will be skipped"; fi; \
+	fi
+
+test: install fonts chromium nginx
 	$(BIN)/python -m pytest -q -rs
 
 bench: install

@@ -1,15 +1,22 @@
-"""The one place that wires things together: settings → database → engine → channel → scheduler."""
+"""The one place that wires things together: settings → database → engine → channels → scheduler → HTTP."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.settings import Settings
+from bot import metrics
+from bot.channels.intake import Intake
+from bot.logs import redact
+from bot.runtime import leadership_for, settle, waker, webhook_secret
+from bot.settings import Settings, host_port
+from bot.web import HttpEndpoint
 from handlers.engine import Engine, Services
 from handlers.registry import build_engine
 from program.calendar import load_calendar
@@ -18,9 +25,18 @@ from scheduler.delivery import DeliveryWorker, RateLimiter
 from scheduler.jobs import Jobs
 from scheduler.reminder_texts import ReminderTexts
 from scheduler.sweeper import Sweeper
+from scheduler.leader import Leadership
 from storage.db import create_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What this process does: take updates (polling, webhook, stream), and/or run the scheduler when it leads."""
+
+    updates: bool = True
+    scheduler: bool = True
 
 
 @dataclass
@@ -30,7 +46,11 @@ class App:
     services: Services
     engine: Engine
     channels: list[Any]
-    jobs: Jobs
+    jobs: Jobs | None
+    leadership: Leadership | None = None
+    http: HttpEndpoint | None = None
+    roles: Roles = Roles()
+    listen: socket.socket | None = None  # a listening socket handed over by `yingcai run --workers N`
 
     @property
     def channel(self) -> Any:
@@ -38,27 +58,53 @@ class App:
         return self.channels[0]
 
     async def start(self) -> None:
+        if self.http is not None:  # first, so Telegram finds us listening as soon as setWebhook returns
+            host, port = host_port(self.settings.webhook_listen if self.settings.webhook_url
+                                   else self.settings.http_listen or "127.0.0.1:0")
+            await self.http.start(host, port, self.listen)
         for channel in self.channels:
             await channel.start()
-        await self.jobs.sweep()  # at start-up, before anyone writes: what fell due while the bot was down
-        self.jobs.start(sweep_now=False)
+        if self.http is not None:
+            self.http.started = True
+        if self.jobs is not None and self.leadership is not None:
+            self.jobs.start(sweep_now=False)
+            self.jobs.scheduler.pause()  # until this process leads (the leader sweeps what fell due first)
+            await self.leadership.try_once()
 
     async def run(self, stop: asyncio.Event) -> None:
-        await asyncio.gather(*(channel.run(stop) for channel in self.channels))
+        tasks = [channel.run(stop) for channel in self.channels] if self.roles.updates else [stop.wait()]
+        if self.leadership is not None:
+            tasks.append(self.leadership.run(stop))
+        await asyncio.gather(*tasks)
+
+    async def stop_taking(self) -> None:
+        """SIGTERM: stop taking updates and let those in flight finish, within the grace period."""
+        grace = self.settings.shutdown_grace
+        if self.http is not None:
+            await self.http.drain(grace)
+        if self.jobs is not None:
+            self.jobs.worker.stopping = True  # a delivery run gives back what it claimed and ends
+            await self.jobs.finish(grace)
 
     async def close(self) -> None:
-        await self.jobs.stop()
+        if self.jobs is not None:  # the delivery run gives back what it claimed; no job outlives the database
+            await self.jobs.stop(self.settings.shutdown_grace)
+        await settle(self.services)
+        if self.leadership is not None:
+            await self.leadership.resign()
+        if self.http is not None:
+            await self.http.close()
         for channel in self.channels:
             await channel.close()
         await self.database.dispose()
 
 
-def make_channels(settings: Settings, engine: Engine) -> list[Any]:
+def make_channels(settings: Settings, engine: Engine, intake: Intake = Intake()) -> list[Any]:
     """One adapter per configured channel, all on the same engine and database."""
     made: list[Any] = []
     for name in settings.channels:
         if name == "telegram":
-            made.append(make_channel(settings, engine))
+            made.append(make_channel(settings, engine, intake))
         elif name == "dingtalk":
             if not (settings.dingtalk_client_id and settings.dingtalk_client_secret):
                 raise ValueError("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not set")
@@ -73,11 +119,11 @@ def make_channels(settings: Settings, engine: Engine) -> list[Any]:
     return made
 
 
-def make_channel(settings: Settings, engine: Engine) -> object:
+def make_channel(settings: Settings, engine: Engine, intake: Intake = Intake()) -> object:
     if not settings.bot_token:
         raise ValueError("BOT_TOKEN is not set")
     options = dict(token=settings.bot_token, api_url=settings.telegram_api_url, engine=engine,
-                   poll_timeout=settings.poll_timeout)
+                   poll_timeout=settings.poll_timeout, intake=intake)
     if settings.bot_engine == "ptb":
         from bot.channels.ptb import PtbChannel
 
@@ -87,25 +133,45 @@ def make_channel(settings: Settings, engine: Engine) -> object:
     return AiogramChannel(**options)
 
 
-async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+async def build_app(settings: Settings, *, clock: Clock | None = None, roles: Roles = Roles(),
+                    listen: socket.socket | None = None) -> App:
     from bot.rehearsal import program_clock_for
 
+    redact.add(settings.bot_token, settings.webhook_secret, settings.dingtalk_client_secret)
     database = create_engine(settings.database_url)
     await migrate(database)
+    metrics.count_statements(database)
     sessions = session_factory(database)
     clock = clock or await program_clock_for(settings, sessions)
     calendar = load_calendar(settings.calendar_file)
     services = Services(sessions=sessions, clock=clock, calendar=calendar, zone=settings.zone)
     engine = build_engine(services)
-    channels = make_channels(settings, engine)
-    senders = {("telegram" if c.name in ("aiogram", "ptb") else c.name): c for c in channels}
-    jobs = Jobs(sessions, delivery_worker(settings, sessions, channels[0], senders, services), services.clock,
-                interval=settings.outbox_interval,
-                sweeper=Sweeper(sessions, services.clock, calendar, settings.zone), sweep_interval=settings.sweep_interval)
-    services.on_outbox = jobs.poke
-    assert jobs.sweeper is not None
-    jobs.sweeper.on_enqueued = jobs.poke
-    return App(settings, database, services, engine, channels, jobs)
+    intake, http = Intake("none"), None
+    if roles.updates and settings.webhook_url and "telegram" in settings.channels:
+        secret = await webhook_secret(settings, services)
+        redact.add(secret)
+        intake = Intake("webhook", settings.webhook_url, secret)
+        http = HttpEndpoint(sessions=sessions, webhook_path=urlparse(settings.webhook_url).path or "/", secret=secret)
+    elif roles.updates:
+        intake = Intake("polling")
+    if http is None and settings.http_listen:
+        http = HttpEndpoint(sessions=sessions)
+    channels = make_channels(settings, engine, intake)
+    if http is not None and intake.mode == "webhook":
+        http.channel = next(c for c in channels if getattr(c, "intake", None) is intake)
+    jobs = leadership = None
+    if roles.scheduler:
+        senders = {("telegram" if c.name in ("aiogram", "ptb") else c.name): c for c in channels}
+        jobs = Jobs(sessions, delivery_worker(settings, sessions, channels[0], senders, services), services.clock,
+                    interval=settings.outbox_interval,
+                    sweeper=Sweeper(sessions, services.clock, calendar, settings.zone),
+                    sweep_interval=settings.sweep_interval)
+        metrics.watch_jobs(jobs.scheduler)
+        leadership = leadership_for(jobs, database, settings)
+        assert jobs.sweeper is not None
+        jobs.sweeper.on_enqueued = jobs.poke
+    services.on_outbox = waker(leadership, database)
+    return App(settings, database, services, engine, channels, jobs, leadership, http, roles, listen)
 
 
 def delivery_worker(settings: Settings, sessions, channel: Any, senders: dict[str, Any],  # noqa: ANN001
@@ -128,9 +194,22 @@ async def run_until_stopped(app: App) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    await app.start()
-    log.info("bot is running (%s); press Ctrl+C to stop", ", ".join(c.name for c in app.channels))
     try:
-        await app.run(stop)
+        await app.start()
+        log.info("bot is running (%s); press Ctrl+C to stop",
+                 ", ".join(f"{c.name} {getattr(c, 'intake', Intake()).mode}" for c in app.channels))
+        running = asyncio.create_task(app.run(stop))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if running.done():
+            running.result()  # the channels ended by themselves: their error, if any, is the process's
+            return
+        log.info("stopping: finishing the updates in flight (at most %.0fs)", app.settings.shutdown_grace)
+        await app.stop_taking()
+        try:
+            await asyncio.wait_for(running, app.settings.shutdown_grace)
+        except asyncio.TimeoutError:
+            log.warning("the channels did not stop in time")
     finally:
         await app.close()

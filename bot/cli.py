@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from bot.rehearsal import anchor_command, command_clock
+from bot.logs import redact, setup_logging
 from bot.settings import Settings
 from bot.terminal import print_table
 from program.i18n import Translator, language_from_telegram, plain_translator
@@ -110,7 +111,8 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
         try:
             username = await bot_username(settings)
         except Exception as error:  # noqa: BLE001 - any network trouble: say what to set instead
-            print(t("Could not ask Telegram for the bot's username (%(error)s).", error=str(error)), file=sys.stderr)
+            print(t("Could not ask Telegram for the bot's username (%(error)s).", error=redact(str(error))),
+                  file=sys.stderr)
         if not username:
             print(t("Set BOT_USERNAME (or BOT_TOKEN) so I can build the invite links."), file=sys.stderr)
             return 2
@@ -226,22 +228,6 @@ async def migrate_only(settings: Settings) -> int:
     return 0
 
 
-async def run_bot(settings: Settings, t: Translator) -> int:
-    from bot.app import build_app, run_until_stopped
-
-    if not settings.channels:
-        # No credentials (a fresh clone, no Telegram or DingTalk at hand): the same bot, in the local sandbox.
-        from bot.sandbox.runner import run_sandbox
-
-        print(t("BOT_TOKEN is not set, so the bot starts in the local sandbox."), file=sys.stderr)
-        return await run_sandbox(settings, t)
-    if settings.clock is not None:
-        warn_rehearsal(settings, t)
-    app = await build_app(settings)
-    await run_until_stopped(app)
-    return 0
-
-
 def warn_rehearsal(settings: Settings, t: Translator) -> None:
     """A rehearsal clock on a bot people use would send April's reminders in November: say it loudly."""
     line = "!" * 78
@@ -255,7 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yingcai", description="英才计划 assistant bot")
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="language of this command's messages")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (long polling)")
+    running = sub.add_parser("run", help="run the bot (long polling, or a webhook with --webhook)")
+    running.add_argument("--webhook", metavar="URL", help="take updates through this https:// address (WEBHOOK_URL)")
+    running.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="N processes on one PostgreSQL (webhook mode)")
+    running.add_argument("--no-scheduler", action="store_true",
+                         help="only take updates; `yingcai scheduler` sweeps and delivers elsewhere")
+    sub.add_parser("scheduler", help="only sweep and deliver the outbox (no updates); several are a hot standby")
     sub.add_parser("sandbox", help="try the bot locally: Telegram emulator, web chat page and demo data")
     sub.add_parser("migrate", help="apply database migrations")
     roster = sub.add_parser("roster", help="roster tools")
@@ -286,17 +278,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("aiogram.event", "alembic", "httpx", "apscheduler.executors.default"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     t = _cli_language(args.lang)
-    settings = Settings()
+    overrides = {"WEBHOOK_URL": args.webhook} if getattr(args, "webhook", None) else {}
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as error:
+        redact.add(os.environ.get("BOT_TOKEN"))
+        print(t("The configuration is not valid: %(error)s", error=redact(str(error))), file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.log_format, secrets=(settings.bot_token, settings.webhook_secret))
+    try:
+        return _command(args, settings, t)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - said once, clearly, and never with the token in it
+        from bot.channels.telegram_common import token_rejected
+
+        if token_rejected(error):
+            bot_id = (settings.bot_token or "").partition(":")[0]
+            print(t("Telegram refused BOT_TOKEN (bot %(bot)s): check it with @BotFather.", bot=bot_id),
+                  file=sys.stderr)
+            return 2
+        logging.getLogger("yingcai").exception("yingcai %s failed", args.command or "run")
+        return 1
+
+
+def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int:
     command = args.command or "run"
-    if command not in ("run", "sandbox"):
+    if command not in ("run", "scheduler", "sandbox"):
         asyncio.run(anchor_command(settings))  # every command runs on the rehearsal clock (the bot anchors its own)
     if command == "run":
-        return asyncio.run(run_bot(settings, t))
+        from bot.serve import run_bot, several_workers
+
+        if getattr(args, "workers", 1) > 1:
+            return several_workers(settings, t, args.workers, args.no_scheduler)
+        if getattr(args, "workers", 1) < 1:
+            print(t("--workers must be at least 1."), file=sys.stderr)
+            return 2
+        return asyncio.run(run_bot(settings, t, scheduler=not getattr(args, "no_scheduler", False)))
+    if command == "scheduler":
+        from bot.serve import run_bot
+
+        return asyncio.run(run_bot(settings, t, updates=False))
     if command == "sandbox":
         from bot.sandbox.runner import run_sandbox
 

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
             raise ValueError("YINGCAI_CLOCK needs a time zone, for example 2027-04-01T09:00:00+08:00")
         return value
 
+    # Production: webhook mode, health and metrics, logs (see README "Deploying").
+    webhook_url: str | None = Field(None, alias="WEBHOOK_URL")
+    webhook_listen: str = Field("127.0.0.1:8081", alias="WEBHOOK_LISTEN")
+    webhook_secret: str | None = Field(None, alias="WEBHOOK_SECRET", pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    http_listen: str | None = Field(None, alias="YINGCAI_HTTP_LISTEN")  # health and metrics when polling
+    shutdown_grace: float = Field(20.0, alias="YINGCAI_SHUTDOWN_GRACE", gt=0, le=600)
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
+
     @field_validator("telegram_api_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
@@ -66,6 +75,28 @@ class Settings(BaseSettings):
         ZoneInfo(value)
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError("WEBHOOK_URL must be an https:// address Telegram can reach")
+        return value or None
+
+    @field_validator("webhook_listen", "http_listen")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value:
+            host_port(value)
+        return value or None
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def host_port(value: str) -> tuple[str, int]:
+    """"127.0.0.1:8081" → ("127.0.0.1", 8081); "[::1]:8081" works too."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535 or not host:
+        raise ValueError(f"expected host:port, not {value!r}")
+    return host.strip("[]"), int(port)

@@ -17,7 +17,7 @@ from program.clock import PROGRAM_ZONE, Clock
 from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
 from program.i18n import N_, translator
 from program.quiet_hours import next_send_time
-from storage import outbox, people, plumbing
+from storage import outbox, people, plumbing, runtime
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Engine:
                 async with session.begin():
                     loaded = await self._load(session, incoming)
                     if loaded is None:
-                        return Reply()
+                        return Reply(outcome="duplicate")
                     ctx, row, before = loaded
                     shown = row.shown if row else None
                     if incoming.buttons_as_text and incoming.text is not None:
@@ -88,7 +88,7 @@ class Engine:
                 log.exception("update %s failed", incoming.update_id)
                 t = translator(incoming.language)
                 return Reply([Screen(t("Something went wrong on our side and nothing was changed. "
-                                       "Please try again in a moment."))])
+                                       "Please try again in a moment."))], outcome="failed")
         if wrote:
             self.services.on_outbox()
         return reply
@@ -96,6 +96,8 @@ class Engine:
     async def _load(self, session: AsyncSession, incoming: Incoming,
                     ) -> tuple[Ctx, ConversationState | None, State] | None:
         now = self.services.clock.now()
+        # Several workers: one chat's updates run one at a time, whichever process received them.
+        await runtime.lock_chat(session, incoming.channel, incoming.user_id)
         if incoming.update_id is not None and not await plumbing.claim_update(
                 session, incoming.update_scope, incoming.update_id, now):
             log.info("dropping redelivered update %s", incoming.update_id)
@@ -209,7 +211,7 @@ class Engine:
                 screens.extend(_as_reply(await flow.prompts[state.step](ctx)).screens)
             elif isinstance(error, NotFound) and account is not None:
                 screens.extend(_as_reply(await self.fallback(ctx, quiet=True)).screens)
-            return Reply(screens, toast=text[:190])
+            return Reply(screens, toast=text[:190], outcome="refused")
 
 
 def _state_of(row: ConversationState | None) -> State:

@@ -123,6 +123,9 @@ class Screen:
 class Reply:
     screens: list[Screen] = field(default_factory=list)
     toast: str | None = None  # a short note on the pressed button (answerCallbackQuery)
+    # What became of the update, for the runtime: handled | refused (rolled back, reason shown) |
+    # duplicate (a redelivery, dropped) | failed (rolled back on an unexpected error: worth redelivering).
+    outcome: str = "handled"
 
 
 def rows(*buttons: Button | None, per_row: int = 2) -> Rows:

@@ -74,6 +74,15 @@ class Jobs:
         async with self.sessions() as session, session.begin():
             await plumbing.forget_updates_before(session, self.clock.now() - UPDATE_MEMORY)
 
+    async def finish(self, grace: float) -> None:
+        """Waits (at most `grace` seconds) for a delivery run in progress, which gives back what it claimed."""
+        try:
+            await asyncio.wait_for(self._lock.acquire(), grace)
+        except asyncio.TimeoutError:
+            log.warning("an outbox run was still going after %.0fs", grace)
+            return
+        self._lock.release()
+
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

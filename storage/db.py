@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -50,6 +50,9 @@ def _alembic_config(connection: Connection) -> Any:
     return config
 
 
+MIGRATION_LOCK = 0x5943_0002  # PostgreSQL advisory lock: workers starting together migrate one at a time
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Brings the schema to `revision` (start-up does this; so does `yingcai migrate`)."""
     from alembic import command
@@ -58,4 +61,20 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(connection), revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(upgrade)
+
+
+def head_revision() -> str | None:
+    """The newest migration this code knows (what a ready database must be at)."""
+    from alembic.script import ScriptDirectory
+
+    global _HEAD
+    if _HEAD is None:
+        config = _alembic_config(None)  # type: ignore[arg-type]
+        _HEAD = ScriptDirectory.from_config(config).get_current_head()
+    return _HEAD
+
+
+_HEAD: str | None = None

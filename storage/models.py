@@ -438,3 +438,12 @@ class ProgramClock(Base):
     source: Mapped[str] = mapped_column(String(64))  # what set it: the YINGCAI_CLOCK value, or "sandbox"
     offset_seconds: Mapped[float] = mapped_column(Float)  # program time minus real time
     updated_at: Mapped[datetime]
+
+
+class RuntimeSecret(Base):
+    """A secret every process of one deployment shares, made once (the webhook's secret token)."""
+
+    __tablename__ = "runtime_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]

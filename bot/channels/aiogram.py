@@ -16,6 +16,7 @@ from aiogram.types import (
     Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
 )
 
+from bot.channels.intake import Intake
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
@@ -52,8 +53,9 @@ def _chat_of(update: Update) -> int:
 class AiogramChannel(TelegramChannel):
     name = "aiogram"
 
-    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
-        self.engine = engine
+    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25,
+                 intake: Intake = Intake()) -> None:
+        self.engine, self.intake = engine, intake
         self.update_scope = self.scope_for(token)
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)),
                        default=DefaultBotProperties(parse_mode=ParseMode.HTML,
@@ -69,12 +71,25 @@ class AiogramChannel(TelegramChannel):
     async def start(self) -> None:
         me = await self.bot.get_me()
         self.username = me.username
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.announce_commands()
+        await self.take_intake()
 
     async def run(self, stop: asyncio.Event) -> None:
+        if self.intake.mode != "polling":
+            await stop.wait()  # webhook updates arrive through the HTTP server; a sender only waits
+            return
         await self.poller.run(stop)
         await self.poller.acknowledge()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                                   drop_pending_updates=False)
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def process_json(self, data: dict[str, Any]) -> None:
+        update = Update.model_validate(data, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
 
     async def close(self) -> None:
         await self.bot.session.close()

@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.intake import Intake, record_error
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
@@ -46,8 +47,9 @@ def _chat_of(update: Update) -> int:
 class PtbChannel(TelegramChannel):
     name = "ptb"
 
-    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25) -> None:
-        self.engine = engine
+    def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25,
+                 intake: Intake = Intake()) -> None:
+        self.engine, self.intake = engine, intake
         self.update_scope = self.scope_for(token)
         self.app: Application = (
             ApplicationBuilder().token(token)
@@ -59,6 +61,7 @@ class PtbChannel(TelegramChannel):
         self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE, self.on_message))
         self.app.add_handler(CallbackQueryHandler(self.on_button))
         self.app.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        self.app.add_error_handler(self._on_error)
         self.poller: Poller[Update] = Poller(self._fetch, self.app.process_update, update_id=lambda u: u.update_id,
                                              chat_of=_chat_of, timeout=poll_timeout)
 
@@ -72,12 +75,31 @@ class PtbChannel(TelegramChannel):
 
     async def start(self) -> None:
         await self.app.initialize()  # getMe
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.announce_commands()
+        await self.take_intake()
 
     async def run(self, stop: asyncio.Event) -> None:
+        if self.intake.mode != "polling":
+            await stop.wait()  # webhook updates arrive through the HTTP server; a sender only waits
+            return
         await self.poller.run(stop)
         await self.poller.acknowledge()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                                   drop_pending_updates=False)
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def process_json(self, data: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(data, self.bot))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """python-telegram-bot keeps a handler's exception to itself: log it, and let a webhook answer 500."""
+        if context.error is not None:
+            log.error("update %s could not be handled", getattr(update, "update_id", "?"),
+                      exc_info=(type(context.error), context.error, context.error.__traceback__))
+            record_error(context.error)
 
     async def close(self) -> None:
         await self.app.shutdown()

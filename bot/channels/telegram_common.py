@@ -6,6 +6,9 @@ import logging
 import re
 from typing import Any
 
+from bot import metrics
+from bot.channels.intake import TakesUpdates
+
 from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.menu import MENU
 from handlers.reachability import membership_changed
@@ -98,6 +101,11 @@ def bot_commands(language: str, available: set[str]) -> list[tuple[str, str]]:
     return listed
 
 
+def token_rejected(error: BaseException) -> bool:
+    """Telegram said 401 to the token (either library's way of saying it)."""
+    return type(error).__name__ in {"InvalidToken", "TelegramUnauthorizedError"}
+
+
 def bad_request(description: str) -> Refusal:
     text = description.lower()
     return Refusal(not_modified="message is not modified" in text,
@@ -127,17 +135,17 @@ def files_of(message: Any) -> tuple[FileRef, ...]:
     return ()
 
 
-class TelegramChannel:
+class TelegramChannel(TakesUpdates):
     """What both adapters do the same way: Telegram updates in as Incoming, Screens out, refusals read.
 
-    An adapter supplies the library's calls (send_text, send_file, edit_text, answer_button, set_commands)
-    and `refusal()`, which tells Telegram's refusals apart whichever library raised them.
+    An adapter supplies the library's calls (send_text, send_file, edit_text, answer_button, set_commands,
+    and those of `TakesUpdates`) and `refusal()`, which tells Telegram's refusals apart
+    whichever library raised them.
     """
 
     engine: Any  # handlers.engine.Engine
     username: str | None = None
     update_scope: str = "telegram"
-
     def scope_for(self, token: str) -> str:
         return f"telegram:{token.split(':', 1)[0]}"  # update ids are per bot; the bot id starts the token
 
@@ -172,7 +180,12 @@ class TelegramChannel:
             text=None if command else (message.text if message.text is not None else message.caption),
             command=command[0] if command else None, argument=command[1] if command else None,
             files=files_of(message), update_id=update_id, update_scope=self.update_scope)
-        await self.show(message.chat.id, await self.engine.handle(incoming))
+        kind = "command" if command else "file" if incoming.files else "text"
+        with metrics.handling(kind) as outcome:
+            reply = await self.engine.handle(incoming)
+            if not self._repeated_failure(reply, update_id):
+                await self.show(message.chat.id, reply)
+            outcome(reply.outcome)
 
     async def on_button_press(self, query: Any, update_id: int) -> None:
         chat_id = query.message.chat.id if query.message else query.from_user.id
@@ -180,14 +193,19 @@ class TelegramChannel:
         incoming = Incoming(user_id=query.from_user.id, chat_id=chat_id, language=query.from_user.language_code,
                             payload=query.data or "", message_id=message_id, update_id=update_id,
                             update_scope=self.update_scope)
-        reply = await self.engine.handle(incoming)
-        try:
-            await self.answer_button(query, reply.toast)
-        except Exception as error:  # answered too late: the screens below still matter
-            if self.refusal(error) is None:
-                raise
-            log.info("callback answer failed: %s", error)
-        await self.show(chat_id, reply, message_id)
+        with metrics.handling("button") as outcome:
+            reply = await self.engine.handle(incoming)
+            if self._repeated_failure(reply, update_id):
+                outcome(reply.outcome)
+                return
+            try:
+                await self.answer_button(query, reply.toast)
+            except Exception as error:  # answered too late: the screens below still matter
+                if self.refusal(error) is None:
+                    raise
+                log.info("callback answer failed: %s", error)
+            await self.show(chat_id, reply, message_id)
+            outcome(reply.outcome)
 
     async def on_membership(self, change: Any, update_id: int) -> None:
         """my_chat_member in a private chat: "kicked" is the user blocking the bot, "member" unblocking it."""
@@ -205,9 +223,11 @@ class TelegramChannel:
                         tapped = None  # only the tapped message can be replaced, and once
                     else:
                         await self._send(chat_id, screen)
+                    metrics.sent("reply", "sent")
                     break
                 except Exception as error:
                     refusal = self.refusal(error)
+                    metrics.sent("reply", _result_of(refusal))
                     if refusal is None:
                         raise
                     if refusal.blocked:
@@ -256,8 +276,16 @@ class TelegramChannel:
             await self._send(chat_id, screen)
         except Exception as error:
             refusal = self.refusal(error)
+            metrics.sent("notice", _result_of(refusal))
             if refusal is not None and refusal.retry_after is not None:
                 raise RetryLater(refusal.retry_after) from error
             if refusal is not None and refusal.blocked:
                 raise RecipientBlocked(str(error)) from error
             raise
+        metrics.sent("notice", "sent")
+
+
+def _result_of(refusal: Refusal | None) -> str:
+    if refusal is None:
+        return "error"
+    return "429" if refusal.retry_after is not None else "403" if refusal.blocked else "400"

@@ -8,6 +8,8 @@ from typing import Any
 __all__ = ["ApiError", "CONFLICT"]
 
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+WEBHOOK_ACTIVE = ("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+                  "the webhook first")
 # What Telegram says for each status when a test injects one without its own description.
 DEFAULT_DESCRIPTIONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was blocked by the user",
                         404: "Not Found", 409: CONFLICT, 500: "Internal Server Error", 502: "Bad Gateway"}

@@ -19,6 +19,7 @@ from .methods.bot import scope_key
 from .model import BotMessage, Call, Event
 from .params import MethodSet, read_params
 from .user import FakeUser
+from .webhook import WebhookSender
 from .world import World
 
 __all__ = ["BotApiEmulator"]
@@ -72,6 +73,7 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         self.world.events.close()  # lets pending long polls return at once instead of holding shutdown
+        await self.world.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -179,6 +181,11 @@ class BotApiEmulator:
 
     async def wait_confirmed(self, update_id: int, timeout: float = 5.0) -> None:
         await self.world.updates.wait_confirmed(update_id, timeout)
+
+    @property
+    def webhook(self) -> WebhookSender:
+        """Where updates are POSTed once the bot called setWebhook, and what it answered each time."""
+        return self.world.webhook
 
     # ---- HTTP -------------------------------------------------------------------------------------
 

@@ -62,9 +62,27 @@ class UpdateQueue:
             self.confirmations.append((offset, time.monotonic()))
             self.events.notify()
 
-    def drop_pending(self) -> None:
-        if self._pending:
-            self.confirm(self._pending[-1]["update_id"] + 1)
+    @property
+    def allowed(self) -> set[str] | None:
+        return self._allowed
+
+    def drop_pending(self, keep: frozenset[int] | set[int] = frozenset()) -> None:
+        """Forgets what waits (`keep`: updates already on their way to a webhook)."""
+        if not keep:
+            if self._pending:
+                self.confirm(self._pending[-1]["update_id"] + 1)
+            return
+        for update in [u for u in self._pending if u["update_id"] not in keep]:
+            self._pending.remove(update)
+        self.acknowledge(None)
+
+    def acknowledge(self, update_id: int | None) -> None:
+        """A webhook answered 2xx for this update (chats go at their own pace, so not always the oldest)."""
+        for update in self._pending:
+            if update["update_id"] == update_id:
+                self._pending.remove(update)
+                break
+        self.confirm(self._pending[0]["update_id"] if self._pending else self._next_id)
 
     def from_offset(self, offset: int, limit: int) -> list[dict[str, Any]]:
         return [u for u in self._pending if u["update_id"] >= offset][:limit]

@@ -14,6 +14,7 @@ from .events import EventLog
 from .files import FileStore
 from .model import BotMessage, CallbackAnswer, Chat, StoredFile
 from .updates import UpdateQueue
+from .webhook import WebhookSender
 
 __all__ = ["World"]
 
@@ -26,6 +27,7 @@ class World:
         self.events = EventLog()
         self.files = FileStore()
         self.updates = UpdateQueue(self.events)
+        self.webhook = WebhookSender(self.updates, self.events)  # idle until a bot calls setWebhook
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}  # (scope, language) -> commands
         self._chats: dict[int, Chat] = {}
         self._queries: dict[str, tuple[int, bool]] = {}  # callback query id -> (user id, answered)

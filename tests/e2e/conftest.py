@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app import App, build_app
 from bot.dingtalk_emulator import DingTalkEmulator
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from program.clock import SettableClock
-from storage.models import ChannelUser
+from storage.db import create_engine
+from storage.models import Base, ChannelUser
 from tests.e2e.phones import DingTalkPhone, TelegramPhone
 from tests.helpers import import_roster, invite_code
 
@@ -34,9 +36,10 @@ class World:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task | None = None
     _users: int = 1000
+    listen: socket.socket | None = None  # webhook mode: the address Telegram POSTs to, bound by the test
 
     async def start_bot(self) -> App:
-        self.app = await build_app(self.settings, clock=self.clock)
+        self.app = await build_app(self.settings, clock=self.clock, listen=self.listen.dup() if self.listen else None)
         await self.app.start()
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(self.app.run(self._stop))
@@ -140,3 +143,52 @@ async def telegram_world(request: pytest.FixtureRequest, database_url: str, cloc
 async def dingtalk_world(sqlite_url: str, clock: SettableClock):
     async with running_world("dingtalk", sqlite_url, clock) as world:
         yield world
+
+
+def webhook_settings(emu: BotApiEmulator, listen: socket.socket, **values: object) -> Settings:
+    port = listen.getsockname()[1]
+    return Settings(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=emu.url, WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/updates",
+                    WEBHOOK_LISTEN=f"127.0.0.1:{port}", BOT_CHANNELS="telegram", YINGCAI_OUTBOX_INTERVAL=0.3,
+                    YINGCAI_SHUTDOWN_GRACE=5, **values)  # type: ignore[arg-type]
+
+
+@contextlib.asynccontextmanager
+async def webhook_running(engine: str, database_url: str, clock: SettableClock):
+    """A Telegram world where Telegram POSTs each update to the bot's webhook instead of the bot polling."""
+    listen = socket.create_server(("127.0.0.1", 0))
+    async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="yingcai_test_bot",
+                              bot_first_name="英才计划助手") as emu:
+        world = World(emu, webhook_settings(emu, listen, BOT_ENGINE=engine, DATABASE_URL=database_url), clock,
+                      engine, listen=listen)
+        await world.start_bot()
+        await import_roster(world.services)
+        try:
+            yield world
+        finally:
+            await world.stop_bot()
+            listen.close()
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def telegram_engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def webhook_world(telegram_engine: str, database_url: str, clock: SettableClock):
+    async with webhook_running(telegram_engine, database_url, clock) as world:
+        yield world
+
+
+@pytest.fixture
+def pg_url(postgres_database: str) -> str:
+    """PostgreSQL only (several processes, network faults), wiped clean for the test."""
+    async def wipe() -> None:
+        engine = create_engine(postgres_database)
+        async with engine.begin() as connection:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+
+    asyncio.run(wipe())
+    return postgres_database

@@ -1,10 +1,10 @@
-"""Bot API methods for receiving updates: getUpdates long polling, and the webhook calls bots make to clear it."""
+"""Bot API method for receiving updates by long polling: getUpdates (the webhook methods are in webhook.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import CONFLICT, ApiError
+from ..errors import CONFLICT, WEBHOOK_ACTIVE, ApiError
 from ..params import MethodSet, Params
 from ..world import World
 
@@ -14,6 +14,8 @@ methods = MethodSet()
 @methods("getUpdates")
 async def get_updates(world: World, p: Params) -> list[dict[str, Any]]:
     """Confirms everything before `offset`, then waits up to `timeout` seconds for newer updates."""
+    if world.webhook.active:
+        raise ApiError(409, WEBHOOK_ACTIVE)
     updates = world.updates
     offset, timeout = p.integer("offset", 0) or 0, max(p.integer("timeout", 0) or 0, 0)
     limit = min(max(p.integer("limit", 100) or 100, 1), 100)
@@ -35,15 +37,3 @@ async def get_updates(world: World, p: Params) -> list[dict[str, Any]]:
         raise ApiError(409, CONFLICT)
     updates.polled()
     return updates.from_offset(offset, limit)
-
-
-@methods("deleteWebhook")
-async def delete_webhook(world: World, p: Params) -> bool:
-    if p.flag("drop_pending_updates"):
-        world.updates.drop_pending()
-    return True
-
-
-@methods("getWebhookInfo")
-async def get_webhook_info(world: World, p: Params) -> dict[str, Any]:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": world.updates.count}
