@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import logging
 import os
 import sys
 from datetime import timedelta
@@ -228,15 +227,6 @@ async def migrate_only(settings: Settings) -> int:
     return 0
 
 
-def warn_rehearsal(settings: Settings, t: Translator) -> None:
-    """A rehearsal clock on a bot people use would send April's reminders in November: say it loudly."""
-    line = "!" * 78
-    print("\n".join([line, t("!! REHEARSAL CLOCK: YINGCAI_CLOCK=%(value)s", value=settings.clock.isoformat()),
-                     t("!! Program time is not real time: deadlines, windows and reminders follow this clock."),
-                     t("!! Use it on a staging copy only. Unset YINGCAI_CLOCK for the real program."), line]),
-          file=sys.stderr, flush=True)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yingcai", description="英才计划 assistant bot")
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="language of this command's messages")
@@ -292,15 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - said once, clearly, and never with the token in it
-        from bot.channels.telegram_common import token_rejected
+        from bot.serve import explain_failure
 
-        if token_rejected(error):
-            bot_id = (settings.bot_token or "").partition(":")[0]
-            print(t("Telegram refused BOT_TOKEN (bot %(bot)s): check it with @BotFather.", bot=bot_id),
-                  file=sys.stderr)
-            return 2
-        logging.getLogger("yingcai").exception("yingcai %s failed", args.command or "run")
-        return 1
+        return explain_failure(error, args.command or "run", settings, t)
 
 
 def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int:

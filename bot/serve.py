@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 from bot.settings import Settings
@@ -22,8 +23,6 @@ async def run_bot(settings: Settings, t: Translator, *, updates: bool = True, sc
         print(t("BOT_TOKEN is not set, so the bot starts in the local sandbox."), file=sys.stderr)
         return await run_sandbox(settings, t)
     if settings.clock is not None:
-        from bot.cli import warn_rehearsal
-
         warn_rehearsal(settings, t)
     app = await build_app(settings, roles=Roles(updates=updates, scheduler=scheduler), listen=inherited_socket())
     await run_until_stopped(app)
@@ -51,3 +50,24 @@ def several_workers(settings: Settings, t: Translator, workers: int, no_schedule
     asyncio.run(migrate_only(settings))  # once, before the workers start
     child = ["run", "--webhook", settings.webhook_url] + (["--no-scheduler"] if no_scheduler else [])
     return Supervisor(workers, child, settings).run()
+
+
+def warn_rehearsal(settings: Settings, t: Translator) -> None:
+    """A rehearsal clock on a bot people use would send April's reminders in November: say it loudly."""
+    line = "!" * 78
+    print("\n".join([line, t("!! REHEARSAL CLOCK: YINGCAI_CLOCK=%(value)s", value=settings.clock.isoformat()),
+                     t("!! Program time is not real time: deadlines, windows and reminders follow this clock."),
+                     t("!! Use it on a staging copy only. Unset YINGCAI_CLOCK for the real program."), line]),
+          file=sys.stderr, flush=True)
+
+
+def explain_failure(error: Exception, command: str, settings: Settings, t: Translator) -> int:
+    """A command failed: a rejected token is named by its bot id only; anything else is logged (redacted)."""
+    from bot.channels.telegram_common import token_rejected
+
+    if token_rejected(error):
+        bot_id = (settings.bot_token or "").partition(":")[0]
+        print(t("Telegram refused BOT_TOKEN (bot %(bot)s): check it with @BotFather.", bot=bot_id), file=sys.stderr)
+        return 2
+    logging.getLogger("yingcai").exception("yingcai %s failed", command)
+    return 1
