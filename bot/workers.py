@@ -71,7 +71,8 @@ class Supervisor:
         return path
 
     def _spawn(self, index: int, env: dict[str, str], server: socket.socket) -> None:
-        child = subprocess.Popen([sys.executable, "-m", "bot", *self.child_args], env={**env, "YINGCAI_WORKER": str(index)},
+        child = subprocess.Popen([sys.executable, "-m", "bot", *self.child_args],
+                                 env={**env, "YINGCAI_WORKER": str(index)},
                                  pass_fds=(server.fileno(),))
         self.children[index] = child
         log.info("worker %d started (pid %d)", index, child.pid)

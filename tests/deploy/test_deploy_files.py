@@ -16,7 +16,8 @@ def test_nginx_parses_the_site(tmp_path):
         pytest.skip("nginx is not installed (make test installs Debian's nginx-light where it can)")
     if openssl is None:
         pytest.skip("openssl is not installed: no test certificate for the TLS server block")
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=bot.example.org",
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=bot.example.org",
                     "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
                    check=True, capture_output=True, timeout=60)
     site = (DEPLOY / "nginx" / "yingcai.conf").read_text(encoding="utf-8")
