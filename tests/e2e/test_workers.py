@@ -213,13 +213,17 @@ async def test_killing_the_delivery_leader_mid_fan_out_loses_nothing_and_doubles
                 if all(notices(chat) for chat in chats):
                     break
                 await asyncio.sleep(0.1)
+            for _ in range(100):  # until the last send is also recorded as sent (bounded: 10 s)
+                async with session_factory(engine)() as session:
+                    statuses = list((await session.execute(select(OutboxMessage.status).where(
+                        OutboxMessage.dedupe_key.like("fanout:%")))).scalars())
+                if statuses == ["sent"] * count:
+                    break
+                await asyncio.sleep(0.1)
         finally:
             await stop(leader)
             if standby is not None:
                 await stop(standby)
-        async with session_factory(engine)() as session:
-            statuses = list((await session.execute(select(OutboxMessage.status).where(
-                OutboxMessage.dedupe_key.like("fanout:%")))).scalars())
         await engine.dispose()
     received = [len(notices(chat)) for chat in chats]
     assert min(received) == 1, "nobody was left out"
