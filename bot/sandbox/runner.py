@@ -78,7 +78,9 @@ class Sandbox:
                                "data apart and never uses the real database.")
         self.base_settings = base
         self.clock = SettableClock()
-        self.emu = BotApiEmulator(token=TOKEN, bot_id=BOT_ID, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME)
+        # The token is public (it is in the source), so the emulator must refuse what a web page sends it.
+        self.emu = BotApiEmulator(token=TOKEN, bot_id=BOT_ID, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME,
+                                  browser_guard=True)
         self.dingtalk = DingTalkSide()
         self.boot = uuid.uuid4().hex[:12]
         self.settings: Settings = base

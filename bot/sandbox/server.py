@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -263,9 +264,12 @@ class SandboxServer:
     async def events(self, request: web.Request) -> web.Response:
         try:
             after = int(request.query.get("after", "0"))
-            timeout = min(max(float(request.query.get("timeout", POLL_TIMEOUT)), 0.0), POLL_TIMEOUT)
+            timeout = float(request.query.get("timeout", POLL_TIMEOUT))
         except ValueError:
             return _error(400, "after and timeout must be numbers")
+        if not math.isfinite(timeout):  # nan slips through min() and max(), and would hold the poll forever
+            return _error(400, "timeout must be a finite number of seconds")
+        timeout = min(max(timeout, 0.0), POLL_TIMEOUT)
         emu = self.emu
         base = {"boot": self.control.boot}
         oldest = emu.events[0].seq if emu.events else emu.seq + 1
