@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 HOST = "127.0.0.1"  # the sandbox has no authentication: it is never reachable from another machine
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.db"
@@ -23,6 +24,21 @@ class SandboxConfig(BaseSettings):
 
     port: int = Field(8080, alias="YINGCAI_SANDBOX_PORT", ge=0, le=65535)  # 0: any free port (tests)
     database_url: str = Field(DEFAULT_DATABASE_URL, alias="YINGCAI_SANDBOX_DATABASE")
+
+    @field_validator("database_url")
+    @classmethod
+    def _path_or_url(cls, value: str) -> str:
+        """A SQLAlchemy URL as it is, or a plain file path (`./data/sandbox.db`) as that SQLite file."""
+        value = value.strip()
+        if not value:
+            raise ValueError("give a file path such as ./data/sandbox.db, or a database URL")
+        if "://" not in value:
+            return f"sqlite+aiosqlite:///{Path(value).expanduser()}"
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError) as error:
+            raise ValueError(f"not a file path or a database URL ({error})") from None
+        return value
 
     @property
     def database_file(self) -> Path | None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Self, TextIO
 
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
@@ -72,7 +73,11 @@ class Sandbox:
 
     def __init__(self, settings: Settings | None = None, config: SandboxConfig | None = None) -> None:
         base = settings or Settings()
-        self.config = config or SandboxConfig()
+        try:
+            self.config = config or SandboxConfig()
+        except ValidationError as error:
+            raise SandboxError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                                         for e in error.errors())) from None
         if _same_database(self.config.database_url, base.database_url):
             raise SandboxError("YINGCAI_SANDBOX_DATABASE is the same as DATABASE_URL; the sandbox keeps its demo "
                                "data apart and never uses the real database.")

@@ -7,7 +7,7 @@ PAGE_TEXTS: dict[str, str] = {
     "title": N_("Yingcai bot · local sandbox"),
     "banner": N_("Local sandbox with demo data: nothing leaves this computer and nothing goes to Telegram."),
     "people": N_("Who are you?"),
-    "choose_person": N_("Choose a person on the left to open their chat with the bot."),
+    "choose_person": N_("Choose a person in the list to open their chat with the bot."),
     "you_are": N_("You are %(name)s"),
     "message_placeholder": N_("Write a message…"),
     "send": N_("Send the message"),

@@ -216,7 +216,9 @@ async def test_yingcai_run_without_a_token_starts_the_sandbox_and_stops_on_ctrl_
     database.write_bytes(sqlite_template.read_bytes())
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL")}
-    env.update(YINGCAI_SANDBOX_PORT=str(port), YINGCAI_SANDBOX_DATABASE=f"sqlite+aiosqlite:///{database}",
+    # A real deployment's database is configured too, and the sandbox's is a plain path, as the README shows.
+    env.update(YINGCAI_SANDBOX_PORT=str(port), YINGCAI_SANDBOX_DATABASE=str(database),
+               DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'yingcai.db'}",
                YINGCAI_LANG="zh_CN", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,  # a directory with no .env

@@ -1,6 +1,7 @@
 """The sandbox page in Debian's Chromium: each role's main screen, a student's log with a photo, the teacher sees it."""
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 10_000
+PHONE = (390, 844)
 MAIN_SCREENS = {"student": ("王子涵", "📝 写成长日志"), "mentor": ("郭志强", "🧾 评价"),
                 "teacher": ("张丽萍", "✅ 待确认"), "office": ("周晓梅", "🌐 语言")}
 
@@ -32,26 +34,40 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture
-async def browser_page(chromium: Path, sandbox, tmp_path: Path):
+@contextlib.asynccontextmanager
+async def launched(chromium: Path, url: str, profile: Path, width: int, height: int):
+    """The sandbox page in Chromium at this window size, ready; fails the test on any JavaScript error."""
     from playwright.async_api import async_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1200, "height": 860}, locale="zh-CN", timeout=30_000)
+            str(profile), executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": height}, locale="zh-CN", timeout=30_000)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.pages[0] if context.pages else await context.new_page()
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(str(error)))
         try:
-            await page.goto(sandbox.url, wait_until="domcontentloaded")
+            await page.goto(url, wait_until="domcontentloaded")
             await page.wait_for_selector("body[data-ready='1']")
             yield page
             assert not problems, f"JavaScript errors on the page: {problems}"
         finally:
             await context.close()
+
+
+@pytest.fixture
+async def browser_page(chromium: Path, sandbox, tmp_path: Path):
+    async with launched(chromium, sandbox.url, tmp_path / "chromium-profile", 1200, 860) as page:
+        yield page
+
+
+@pytest.fixture
+async def phone_page(chromium: Path, sandbox, tmp_path: Path):
+    """The page on a phone: 390 × 844 CSS pixels, an iPhone 12 to 15."""
+    async with launched(chromium, sandbox.url, tmp_path / "chromium-profile", PHONE[0], PHONE[1]) as page:
+        yield page
 
 
 async def open_chat(page, name: str, menu_entry: str) -> None:
@@ -165,3 +181,32 @@ async def test_a_student_switched_to_dingtalk_taps_links_instead_of_buttons(brow
     await page.locator("#channel-toggle").click()
     await expect(page.locator("body")).to_have_attribute("data-channel", "telegram")
     await expect(page.locator("#keyboard .kb-btn", has_text="📝 写成长日志")).to_be_visible()
+
+
+@pytest.mark.browser
+async def test_on_a_390_px_phone_the_people_are_readable_and_a_tap_opens_their_chat(phone_page):
+    from playwright.async_api import expect
+
+    page = phone_page
+    first = page.locator(".person").first
+    who = await first.get_attribute("data-person")
+    name = first.locator(".who strong")
+    await expect(name).to_have_text(who)
+    box, header = await name.bounding_box(), await page.locator("#chat-head").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE[1], box  # on the screen as the page opens
+    assert box["y"] + box["height"] <= header["y"], (box, header)  # above the chat, not under its header
+    center = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+    on_top = await page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('.person')?.dataset.person",
+                                 center)
+    assert on_top == who  # nothing covers the name
+    assert await name.evaluate("el => el.scrollWidth <= el.clientWidth")  # the whole name, not cut off
+    assert await page.evaluate("() => { const side = document.querySelector('#side');"
+                               " return side.scrollHeight <= side.clientHeight + 1; }")  # no cramped scroll box
+    await page.screenshot(path=str(ARTIFACTS / "phone-390-people.png"), full_page=True)
+
+    await first.click()
+    await expect(page.locator("#chat-sub")).to_contain_text(who)
+    await expect(page.locator("#keyboard .kb-btn").first).to_be_in_viewport()
+    head = await page.locator("#chat-head").bounding_box()
+    assert -1 <= head["y"] <= 1, head  # the chat fills the screen, its header at the top
+    await page.screenshot(path=str(ARTIFACTS / "phone-390-chat.png"))

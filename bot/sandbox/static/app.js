@@ -21,6 +21,7 @@
   };
   const ROLE_COLORS = { student: "#3b82f6", teacher: "#16a34a", mentor: "#d97706", office: "#7c3aed" };
   const SAFE_URL = /^(https?:|tg:)/i;
+  const NARROW = window.matchMedia("(max-width: 760px)");  // the same width as the phone layout in style.css
 
   // ---- talking to the sandbox -----------------------------------------------------------------
 
@@ -126,7 +127,11 @@
         badge.textContent = String(count);
         button.appendChild(badge);
       }
-      button.addEventListener("click", () => selectPerson(person.id));
+      button.addEventListener("click", () => {
+        selectPerson(person.id);
+        // On a phone the chat is below the people: show it, as tapping a chat in Telegram would.
+        if (NARROW.matches) $("#phone").scrollIntoView({ block: "start" });
+      });
       item.appendChild(button);
       list.appendChild(item);
     }
