@@ -17,7 +17,8 @@ from bot.logs import redact
 from bot.runtime import leadership_for, settle, waker, webhook_secret
 from bot.settings import Settings, host_port
 from bot.web import HttpEndpoint
-from handlers.engine import Engine, Services
+from handlers.engine import Engine
+from handlers.kit import Services
 from handlers.registry import build_engine
 from program.calendar import load_calendar
 from program.clock import Clock

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
-from handlers.engine import Services
+from handlers.kit import Services
 from scheduler.jobs import Jobs
 from scheduler.leader import Leadership
 from storage import runtime

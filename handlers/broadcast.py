@@ -1,9 +1,9 @@
 """What people receive from the office: a notice, or an event they answer (RSVP) with a button."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from handlers.kit import Button, Ctx, Flow, Screen, esc, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, rows
 from program.broadcasts import BroadcastKind
 from program.errors import NotFound
 from program.i18n import Translator, format_moment, translator
@@ -11,6 +11,11 @@ from storage import broadcasts
 from storage.models import Broadcast
 
 received = Flow("bc")
+
+
+class AnswerEvent(Payload, flow="bc", action="rsvp"):
+    broadcast_id: int
+    answer: str  # "yes" | "no"
 
 
 def render(broadcast: Broadcast, t: Translator, zone: Any, answer: str | None = None) -> Screen:
@@ -27,13 +32,13 @@ def render(broadcast: Broadcast, t: Translator, zone: Any, answer: str | None = 
             lines.append("\n" + t("You said you cannot come."))
         else:
             lines.append("\n" + t("Will you come?"))
-        buttons = rows(Button(t.plain("✅ I will come"), received.payload("rsvp", broadcast.id, "yes")),
-                       Button(t.plain("❌ I cannot come"), received.payload("rsvp", broadcast.id, "no")))
+        buttons = rows(Button(t.plain("✅ I will come"), AnswerEvent(broadcast.id, "yes")),
+                       Button(t.plain("❌ I cannot come"), AnswerEvent(broadcast.id, "no")))
         return Screen("\n".join(lines), buttons=buttons)
     return Screen("\n".join([t("📢 <b>Notice from the program office</b>"), "", esc(broadcast.text)]))
 
 
-def outbox_copy(broadcast: Broadcast, zone: Any):  # noqa: ANN201 - storage.broadcasts.Render
+def outbox_copy(broadcast: Broadcast, zone: Any) -> Callable[[str], tuple[str, list[Any]]]:
     """How storage renders one copy per language for the outbox."""
     def copy(language: str) -> tuple[str, list[Any]]:
         screen = render(broadcast, translator(language), zone)
@@ -41,14 +46,12 @@ def outbox_copy(broadcast: Broadcast, zone: Any):  # noqa: ANN201 - storage.broa
     return copy
 
 
-@received.button("rsvp")
-async def answer_event(ctx: Ctx, broadcast_id: str, answer: str) -> Screen:
+@received.button(AnswerEvent)
+async def answer_event(ctx: Ctx, tap: AnswerEvent) -> Screen:
     """A recipient says whether they come; anyone the event was not sent to gets "not found"."""
-    from handlers.kit import int_arg
-
+    answer, number = tap.answer, tap.broadcast_id
     if answer not in ("yes", "no"):
         raise NotFound()
-    number = int_arg(broadcast_id)
     if not await broadcasts.answer(ctx.session, number, ctx.me.id, answer == "yes", ctx.now()):
         raise NotFound()
     event = await ctx.session.get_one(Broadcast, number)

@@ -2,18 +2,30 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 from typing import Any, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.edge import clean_incoming
-from handlers.kit import Ctx, Flow, Incoming, Reply, Route, Screen, State, remember, shown_buttons, tapped
-from program.calendar import ProgramCalendar
-from program.clock import PROGRAM_ZONE, Clock
+from handlers.kit import (
+    SETTLED,
+    Ctx,
+    Flow,
+    Incoming,
+    MalformedPayload,
+    Reply,
+    Route,
+    Screen,
+    Services,
+    Stale,
+    State,
+    remember,
+    shown_buttons,
+    tapped,
+)
 from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
 from program.i18n import N_, translator
 from program.quiet_hours import next_send_time
@@ -25,19 +37,6 @@ REQUEUE_WINDOW = timedelta(days=7)  # older undelivered notices are no longer wo
 
 
 @dataclass
-class Services:
-    """What handlers need from the outside world, injected so tests and the sandbox control it."""
-
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
-    calendar: ProgramCalendar
-    zone: tzinfo = PROGRAM_ZONE
-    on_outbox: Callable[[], None] = lambda: None
-    commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
-    flows: dict[str, Flow] = field(default_factory=dict)  # filled by the engine
-
-
-@dataclass
 class Engine:
     services: Services
     flows: list[Flow]
@@ -45,6 +44,7 @@ class Engine:
     fallback: Callable[[Ctx], Any]
     menu_lookup: Callable[[str], str | None]
     keyboard: Callable[[Ctx], Any] | None = None  # the main menu, for channels that cannot keep one on screen
+    menu_commands: Callable[[str, set[str]], list[tuple[str, str]]] | None = None  # the "/" list per language
     _by_name: dict[str, Flow] = field(init=False)
     _commands: dict[str, tuple[Flow, Route]] = field(init=False)
 
@@ -62,6 +62,12 @@ class Engine:
     @property
     def commands(self) -> Iterable[str]:
         return self._commands.keys()
+
+    def bot_commands(self, language: str) -> list[tuple[str, str]]:
+        """What a channel lists as its commands, in one language: adapters never import flows."""
+        if self.menu_commands is None:
+            return [(name, name) for name in self._commands]
+        return self.menu_commands(language, set(self._commands))
 
     async def handle(self, incoming: Incoming) -> Reply:
         incoming = clean_incoming(incoming)
@@ -118,23 +124,24 @@ class Engine:
         incoming, state = ctx.incoming, ctx.state
         if incoming.command is not None and incoming.command in self._commands:
             flow, route = self._commands[incoming.command]
-            return await self._run(ctx, flow, route, ())
+            return await self._run(ctx, flow, route)
         if ctx.person is None:
             return await self.stranger(ctx)
         if incoming.payload is not None:
+            if incoming.payload == SETTLED:
+                return Reply()  # an answered question's "✓": nothing to do
             flow_name, _, rest = incoming.payload.partition(":")
             action, *args = rest.split(":") if rest else ("",)
             flow = self._by_name.get(flow_name)
             route = flow.buttons.get(action) if flow else None
-            if flow is None or route is None:
-                raise NotFound(N_("This button is no longer valid. Here is the menu."))
-            ctx.state.switch(flow.name)  # a button acts on its own flow's draft, never another's
-            return await self._run(ctx, flow, route, tuple(args))
+            if flow is None or route is None or route.payload is None:
+                raise MalformedPayload()
+            return await self._tap(ctx, flow, route, args)
         if incoming.command is not None:
             raise InvalidInput(N_("I do not know that command. Send /help to see what I can do."))
         if incoming.text and (command := self.menu_lookup(incoming.text.strip())):
             flow, route = self._commands[command]
-            return await self._run(ctx, flow, route, ())
+            return await self._run(ctx, flow, route)
         flow = self._by_name.get(state.flow or "")
         if flow is not None and state.step is not None:
             if incoming.files:
@@ -146,16 +153,27 @@ class Engine:
             raise InvalidInput(N_("That is not what I asked for."))
         return await self.fallback(ctx)
 
-    async def _run(self, ctx: Ctx, flow: Flow, route: Route, args: tuple[str, ...]) -> Any:
+    async def _run(self, ctx: Ctx, flow: Flow, route: Route) -> Any:
         if ctx.person is None and not route.public:
             return await self.stranger(ctx)
         if route.roles is not None and not (ctx.roles & route.roles):
             raise NotAllowed(N_("This is not available for your role."))
-        try:
-            inspect.signature(route.handler).bind(ctx, *args)
-        except TypeError:
-            raise NotFound() from None  # a forged payload with the wrong number of parts
-        return await route.handler(ctx, *args)
+        return await route.handler(ctx)
+
+    async def _tap(self, ctx: Ctx, flow: Flow, route: Route, args: list[str]) -> Reply:
+        """A button: role, payload and step are checked here, before its handler runs."""
+        assert route.payload is not None
+        if route.roles is not None and not (ctx.roles & route.roles):
+            raise NotAllowed(N_("This is not available for your role."))
+        tap = route.payload.parse(args)
+        state = ctx.state
+        if route.steps is not None and not (state.flow == flow.name and state.step in route.steps):
+            raise Stale(flow)
+        state.switch(flow.name)  # a button acts on its own flow's draft, never another's
+        reply = _as_reply(await route.handler(ctx, tap))
+        # A question answered by this tap loses its buttons, unless its message is replaced anyway.
+        reply.settle = route.steps is not None and not (reply.screens and reply.screens[0].replace)
+        return reply
 
     def _with_menu(self, ctx: Ctx, reply: Reply) -> None:
         """No persistent keyboard: a screen that asks nothing ends with the main menu."""
@@ -204,6 +222,8 @@ class Engine:
             state = _state_of(await plumbing.load_state(session, incoming.channel, incoming.user_id))
             ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
             text = ctx.t(error.message, **error.params)
+            if isinstance(error, Stale) and account is not None:
+                return Reply(await self._where_we_are(ctx, error.flow, text), toast=text[:190], outcome="refused")
             screens = [Screen(f"⚠️ {text}")]
             flow = self._by_name.get(state.flow or "")
             if isinstance(error, InvalidInput) and account is not None and flow is not None \
@@ -212,6 +232,18 @@ class Engine:
             elif isinstance(error, NotFound) and account is not None:
                 screens.extend(_as_reply(await self.fallback(ctx, quiet=True)).screens)
             return Reply(screens, toast=text[:190], outcome="refused")
+
+    async def _where_we_are(self, ctx: Ctx, flow: Flow, text: str) -> list[Screen]:
+        """The truth after a stale tap: the step the flow is at now, its paused draft, or that it is over."""
+        state = ctx.state
+        if state.flow == flow.name and state.step is not None and state.step in flow.prompts:
+            now = ctx.t("Here is where we are now:")
+            return [Screen(ctx.t("%(first)s %(then)s", first=text, then=now)),
+                    *_as_reply(await flow.prompts[state.step](ctx)).screens]
+        hint = flow.paused_hint if state.has_draft(flow.name) else flow.done_hint
+        if hint is not None:
+            return [Screen(ctx.t("%(first)s %(then)s", first=text, then=ctx.t(hint)))]
+        return [Screen(text), *_as_reply(await self.fallback(ctx, quiet=True)).screens]
 
 
 def _state_of(row: ConversationState | None) -> State:

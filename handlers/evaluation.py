@@ -1,12 +1,16 @@
 """A mentor's evaluations (初期, 中期, 年度): step by step, saved at every answer, reviewed, submitted, edited in the window."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, int_arg, rows
-from handlers.mentor import EVALUATION_MARKS, NO_STUDENTS, my_student
-from handlers.student_log import activity_label, status_icon
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, Stale, esc, excerpt, rows
+from handlers.views.evaluations import answer_text
+from handlers.views.links import EvaluationStudents
+from handlers.views.logs import activity_label, status_icon
+from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, my_student
+from program.calendar import ProgramYear
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.evaluations import (
     KIND_LABELS,
@@ -28,20 +32,67 @@ from program.sessions import LoggedActivity, count_sessions
 from storage import evaluations, logs, people
 from storage.models import Evaluation, Person
 
-evaluate = Flow("ev")
+
+
+class Step(StrEnum):
+    ANSWER = "answer"
+    REVIEW = "review"
+
+
+evaluate = Flow("ev", Step, paused_hint=N_("Send /evaluate to continue."),
+                done_hint=N_("Send /evaluate to open an evaluation."))
+
+
+class ChooseKind(Payload, flow="ev", action="kinds"):
+    pass
+
+
+class OpenEvaluation(Payload, flow="ev", action="open"):
+    kind: EvaluationKind
+    student_id: int
+
+
+class AnswerChoice(Payload, flow="ev", action="a"):
+    evaluation_id: int
+    index: int
+    value: str
+
+
+class GoToQuestion(Payload, flow="ev", action="q"):
+    evaluation_id: int
+    index: int
+
+
+class ShowReview(Payload, flow="ev", action="review"):
+    evaluation_id: int
+
+
+class PauseEvaluation(Payload, flow="ev", action="pause"):
+    evaluation_id: int
+
+
+class ChangeAnswer(Payload, flow="ev", action="change"):
+    evaluation_id: int
+
+
+class SubmitEvaluation(Payload, flow="ev", action="submit"):
+    evaluation_id: int
+
+
+class CopyEvaluation(Payload, flow="ev", action="copy"):
+    evaluation_id: int
+
+
+class MarkEvaluationOnPlatform(Payload, flow="ev", action="plat"):
+    evaluation_id: int
+
+
 NOT_YOURS = N_("Not found. It may have been removed, or it is not yours.")
 WINDOW_STATES = {"open": N_("open now"), "not yet": N_("not open yet"), "closed": N_("closed")}
 CONTEXT_LINES = 8
 
 
-def _kind(value: str) -> EvaluationKind:
-    try:
-        return EvaluationKind(value)
-    except ValueError:
-        raise NotFound() from None
-
-
-def _year(ctx: Ctx):  # noqa: ANN202 - a ProgramYear
+def _year(ctx: Ctx) -> ProgramYear:
     return ctx.services.calendar.for_date(ctx.today())
 
 
@@ -52,8 +103,8 @@ async def _window_check(ctx: Ctx, kind: EvaluationKind) -> None:
 
 
 @evaluate.command("evaluate", role=Role.MENTOR)
-@evaluate.button("kinds", role=Role.MENTOR)
-async def choose_kind(ctx: Ctx) -> Screen:
+@evaluate.button(ChooseKind, role=Role.MENTOR)
+async def choose_kind(ctx: Ctx, tap: ChooseKind | None = None) -> Screen:
     year, today = _year(ctx), ctx.today()
     lines = [ctx.t("🧾 <b>Evaluations</b> · %(year)d", year=year.year)]
     buttons = []
@@ -62,13 +113,13 @@ async def choose_kind(ctx: Ctx) -> Screen:
         state = ctx.t(WINDOW_STATES[window.state(today)])
         lines.append(ctx.t("• %(kind)s: %(opens)s – %(closes)s (%(state)s)", kind=Msgid(KIND_LABELS[kind]),
                            opens=ctx.day(window.opens), closes=ctx.day(window.closes), state=state))
-        buttons.append(Button(ctx.t(KIND_LABELS[kind]), evaluate.payload("kind", kind.value)))
+        buttons.append(Button(ctx.t(KIND_LABELS[kind]), EvaluationStudents(kind)))
     return Screen("\n".join(lines), buttons=rows(*buttons, per_row=1))
 
 
-@evaluate.button("kind", role=Role.MENTOR)
-async def choose_student(ctx: Ctx, kind_value: str) -> Screen:
-    kind = _kind(kind_value)
+@evaluate.button(EvaluationStudents, role=Role.MENTOR)
+async def choose_student(ctx: Ctx, tap: EvaluationStudents) -> Screen:
+    kind = tap.kind
     year = _year(ctx)
     students = await people.students_of(ctx.session, ctx.me.id, "mentor")
     found = await evaluations.for_students(ctx.session, [s.id for s in students], kind, year.year)
@@ -77,11 +128,11 @@ async def choose_student(ctx: Ctx, kind_value: str) -> Screen:
                  "✓ submitted):", kind=Msgid(KIND_LABELS[kind]), opens=ctx.day(window.opens),
                  closes=ctx.day(window.closes))
     buttons = [Button(f"{EVALUATION_MARKS[found[s.id].status if s.id in found else None]} {s.name}",
-                      evaluate.payload("open", kind.value, s.id))
+                      OpenEvaluation(kind, s.id))
                for s in students if s.exited_at is None or s.id in found]
     if not buttons:
         text = ctx.t(NO_STUDENTS)
-    return Screen(text, buttons=rows(*buttons) + rows(Button(ctx.t("« Back"), evaluate.payload("kinds"))))
+    return Screen(text, buttons=rows(*buttons) + rows(Button(ctx.t("« Back"), ChooseKind())))
 
 
 def context_lines(ctx: Ctx, student: Person, kind: EvaluationKind, found: list[Any], first: date, last: date) -> str:
@@ -101,10 +152,10 @@ def _activity(log: Any) -> LoggedActivity:
     return LoggedActivity(LogStatus(log.status), ActivityKind(log.kind), log.activity_date, log.session_id)
 
 
-@evaluate.button("open", role=Role.MENTOR)
-async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Screen]:
-    kind = _kind(kind_value)
-    student = await my_student(ctx, student_id)
+@evaluate.button(OpenEvaluation, role=Role.MENTOR)
+async def open_evaluation(ctx: Ctx, tap: OpenEvaluation) -> list[Screen]:
+    kind = tap.kind
+    student = await my_student(ctx, tap.student_id)
     year = _year(ctx)
     existing = await evaluations.get(ctx.session, student.id, kind, year.year)
     try:
@@ -117,11 +168,11 @@ async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Sc
                                                      kind=kind, year=year.year, now=ctx.now())
     first, last = evaluated_period(kind, year, ctx.today())
     found = list(await logs.logs_of_student(ctx.session, student.id, first, last))
-    ctx.state.begin(evaluate.name, "answer", {"id": evaluation.id, "q": 0})
+    ctx.state.begin(evaluate.name, Step.ANSWER, {"id": evaluation.id, "q": 0})
     screens = [Screen(context_lines(ctx, student, kind, found, first, last))]
     missing = missing_answers(kind, evaluation.answers)
     if not missing:
-        ctx.state.goto("review")
+        ctx.state.goto(Step.REVIEW)
         screens.append(review_screen(ctx, evaluation, student))
     else:
         ctx.state.draft["q"] = QUESTIONS[kind].index(missing[0])
@@ -129,15 +180,12 @@ async def open_evaluation(ctx: Ctx, kind_value: str, student_id: str) -> list[Sc
     return screens
 
 
-STALE = N_("That button belongs to an earlier message. Send /evaluate to continue.")
-
-
-async def _current(ctx: Ctx, evaluation_id: str | None = None) -> tuple[Evaluation, Person]:
+async def _current(ctx: Ctx, evaluation_id: int | None = None) -> tuple[Evaluation, Person]:
     """The evaluation being written; a button must name it, so an old message never edits another one."""
     draft = ctx.state.data.get(evaluate.name) or {}
-    if evaluation_id is not None and int_arg(evaluation_id) != draft.get("id"):
-        raise NotFound(STALE)
-    return await _mine(ctx, int(draft.get("id", 0) or 0), STALE)
+    if evaluation_id is not None and evaluation_id != draft.get("id"):
+        raise Stale(evaluate)
+    return await _mine(ctx, int(draft.get("id", 0) or 0))
 
 
 async def _mine(ctx: Ctx, evaluation_id: int, missing: str = NOT_YOURS) -> tuple[Evaluation, Person]:
@@ -167,22 +215,22 @@ def question_screen(ctx: Ctx, evaluation: Evaluation, student: Person) -> Screen
     buttons: list[Button | None] = []
     if q.choices:
         buttons += [Button(("● " if current == value else "") + ctx.t(label),
-                           evaluate.payload("a", evaluation.id, index, value)) for value, label in q.choices]
+                           AnswerChoice(evaluation.id, index, value)) for value, label in q.choices]
     else:
         lines.append(ctx.t("Type your answer (up to %(limit)d characters).", limit=q.limit))
         if current:
             lines.append(ctx.t("Now: «%(excerpt)s». A new message replaces it; “Next” keeps it.",
                                excerpt=excerpt(current, 80)))
-    nav = [Button(ctx.t("« Back"), evaluate.payload("q", evaluation.id, index - 1)) if index > 0 else None,
-           Button(ctx.t("Next ▶"), evaluate.payload("q", evaluation.id, index + 1))
+    nav = [Button(ctx.t("« Back"), GoToQuestion(evaluation.id, index - 1)) if index > 0 else None,
+           Button(ctx.t("Next ▶"), GoToQuestion(evaluation.id, index + 1))
            if current and index + 1 < total else None,
-           Button(ctx.t("Review ▶"), evaluate.payload("review", evaluation.id)) if current and index + 1 == total else None,
-           Button(ctx.t("💾 Save draft, finish later"), evaluate.payload("pause", evaluation.id))]
-    ctx.state.goto("answer")
+           Button(ctx.t("Review ▶"), ShowReview(evaluation.id)) if current and index + 1 == total else None,
+           Button(ctx.t("💾 Save draft, finish later"), PauseEvaluation(evaluation.id))]
+    ctx.state.goto(Step.ANSWER)
     return Screen("\n".join(lines), buttons=rows(*buttons, per_row=2) + rows(*nav, per_row=2))
 
 
-@evaluate.prompt("answer")
+@evaluate.prompt(Step.ANSWER)
 async def reask(ctx: Ctx) -> Screen:
     evaluation, student = await _current(ctx)
     return question_screen(ctx, evaluation, student)
@@ -203,7 +251,7 @@ async def _save_answer(ctx: Ctx, evaluation: Evaluation, student: Person, value:
     return question_screen(ctx, evaluation, student)
 
 
-@evaluate.text("answer")
+@evaluate.text(Step.ANSWER)
 async def take_text(ctx: Ctx, text: str) -> Screen:
     evaluation, student = await _current(ctx)
     if _question(evaluation, int(ctx.state.draft["q"])).choices:
@@ -211,37 +259,29 @@ async def take_text(ctx: Ctx, text: str) -> Screen:
     return await _save_answer(ctx, evaluation, student, text)
 
 
-@evaluate.button("a", role=Role.MENTOR)
-async def take_choice(ctx: Ctx, evaluation_id: str, index: str, value: str) -> Screen:
-    evaluation, student = await _current(ctx, evaluation_id)
-    if ctx.state.step != "answer" or int_arg(index) != ctx.state.draft.get("q"):
-        raise NotFound(STALE)
-    return await _save_answer(ctx, evaluation, student, value)
+@evaluate.button(AnswerChoice, role=Role.MENTOR, steps=(Step.ANSWER,))
+async def take_choice(ctx: Ctx, tap: AnswerChoice) -> Screen:
+    evaluation, student = await _current(ctx, tap.evaluation_id)
+    if tap.index != ctx.state.draft.get("q"):  # the choice of another question than the one asked now
+        raise Stale(evaluate)
+    return await _save_answer(ctx, evaluation, student, tap.value)
 
 
-@evaluate.button("q", role=Role.MENTOR)
-async def go_to_question(ctx: Ctx, evaluation_id: str, index: str) -> Screen:
-    evaluation, student = await _current(ctx, evaluation_id)
+@evaluate.button(GoToQuestion, role=Role.MENTOR, steps=(Step.ANSWER, Step.REVIEW))
+async def go_to_question(ctx: Ctx, tap: GoToQuestion) -> Screen:
+    evaluation, student = await _current(ctx, tap.evaluation_id)
     await _window_check(ctx, EvaluationKind(evaluation.kind))
-    _question(evaluation, int_arg(index))
-    ctx.state.draft["q"] = int_arg(index)
+    _question(evaluation, tap.index)
+    ctx.state.draft["q"] = tap.index
     return question_screen(ctx, evaluation, student)
 
 
-@evaluate.button("pause", role=Role.MENTOR)
-async def pause(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, student = await _current(ctx, evaluation_id)
+@evaluate.button(PauseEvaluation, role=Role.MENTOR, steps=(Step.ANSWER,))
+async def pause(ctx: Ctx, tap: PauseEvaluation) -> Screen:
+    evaluation, student = await _current(ctx, tap.evaluation_id)
     ctx.state.pause()
     return Screen(ctx.t("💾 Saved as a draft. Continue any time from “🧾 Evaluations” → %(kind)s → %(name)s.",
                         kind=Msgid(KIND_LABELS[EvaluationKind(evaluation.kind)]), name=student.name))
-
-
-def answer_text(ctx: Ctx, q: Question, value: str | None) -> str:
-    if value is None:
-        return "—"
-    if q.choices:
-        return ctx.t(dict(q.choices).get(value, value))
-    return value
 
 
 def review_screen(ctx: Ctx, evaluation: Evaluation, student: Person, *, editable: bool = True,
@@ -256,39 +296,37 @@ def review_screen(ctx: Ctx, evaluation: Evaluation, student: Person, *, editable
     if evaluation.platform_submitted_at:
         lines.append(ctx.t("✓ Marked as submitted on the national platform."))
     if editable:
-        ctx.state.goto("review")
+        ctx.state.goto(Step.REVIEW)
     else:
         lines.append(ctx.t("The window is closed, so this can no longer be changed."))
     buttons = rows(
-        Button(ctx.t("✅ Submit"), evaluate.payload("submit", evaluation.id)) if editable and not submitted else None,
-        Button(ctx.t("✏️ Change an answer"), evaluate.payload("change", evaluation.id)) if editable else None,
-        Button(ctx.t("📋 Copy for the platform"), evaluate.payload("copy", evaluation.id)) if submitted else None,
-        Button(ctx.t("« Students"), evaluate.payload("kind", kind.value)))
+        Button(ctx.t("✅ Submit"), SubmitEvaluation(evaluation.id)) if editable and not submitted else None,
+        Button(ctx.t("✏️ Change an answer"), ChangeAnswer(evaluation.id)) if editable else None,
+        Button(ctx.t("📋 Copy for the platform"), CopyEvaluation(evaluation.id)) if submitted else None,
+        Button(ctx.t("« Students"), EvaluationStudents(kind)))
     return Screen("\n\n".join(lines), buttons=buttons)
 
 
-@evaluate.button("review", role=Role.MENTOR)
-async def show_review(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, student = await _current(ctx, evaluation_id)
+@evaluate.button(ShowReview, role=Role.MENTOR, steps=(Step.ANSWER, Step.REVIEW))
+async def show_review(ctx: Ctx, tap: ShowReview) -> Screen:
+    evaluation, student = await _current(ctx, tap.evaluation_id)
     return review_screen(ctx, evaluation, student)
 
 
-@evaluate.button("change", role=Role.MENTOR)
-async def choose_answer_to_change(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, _ = await _current(ctx, evaluation_id)
+@evaluate.button(ChangeAnswer, role=Role.MENTOR, steps=(Step.REVIEW,))
+async def choose_answer_to_change(ctx: Ctx, tap: ChangeAnswer) -> Screen:
+    evaluation, _ = await _current(ctx, tap.evaluation_id)
     await _window_check(ctx, EvaluationKind(evaluation.kind))
     questions = QUESTIONS[EvaluationKind(evaluation.kind)]
     return Screen(ctx.t("Which answer do you want to change?"),
-                  buttons=rows(*(Button(ctx.t(q.title), evaluate.payload("q", evaluation.id, i))
+                  buttons=rows(*(Button(ctx.t(q.title), GoToQuestion(evaluation.id, i))
                                  for i, q in enumerate(questions)),
-                               Button(ctx.t("« Back to review"), evaluate.payload("review", evaluation.id)), per_row=1))
+                               Button(ctx.t("« Back to review"), ShowReview(evaluation.id)), per_row=1))
 
 
-@evaluate.button("submit", role=Role.MENTOR)
-async def submit(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, student = await _current(ctx, evaluation_id)
-    if ctx.state.step != "review":
-        raise NotFound(STALE)
+@evaluate.button(SubmitEvaluation, role=Role.MENTOR, steps=(Step.REVIEW,))
+async def submit(ctx: Ctx, tap: SubmitEvaluation) -> Screen:
+    evaluation, student = await _current(ctx, tap.evaluation_id)
     kind = EvaluationKind(evaluation.kind)
     await _window_check(ctx, kind)
     missing = missing_answers(kind, evaluation.answers)
@@ -304,7 +342,7 @@ async def submit(ctx: Ctx, evaluation_id: str) -> Screen:
     return Screen(f"{note}\n\n{screen.text}", buttons=screen.buttons)
 
 
-def apply_midterm_result(student: Person, evaluation: Evaluation, now: Any) -> None:
+def apply_midterm_result(student: Person, evaluation: Evaluation, now: datetime) -> None:
     """A failed mid-term means leaving the program (kept in the records); a corrected pass brings them back."""
     failed = evaluation.answers.get("result") == "fail"
     if failed and student.exited_at is None:
@@ -313,9 +351,9 @@ def apply_midterm_result(student: Person, evaluation: Evaluation, now: Any) -> N
         student.exited_at = None
 
 
-@evaluate.button("copy", role=Role.MENTOR)
-async def copy_for_platform(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, student = await _mine(ctx, int_arg(evaluation_id))
+@evaluate.button(CopyEvaluation, role=Role.MENTOR)
+async def copy_for_platform(ctx: Ctx, tap: CopyEvaluation) -> Screen:
+    evaluation, student = await _mine(ctx, tap.evaluation_id)
     kind = EvaluationKind(evaluation.kind)
     body = "\n".join(ctx.t("%(title)s: %(value)s", title=Msgid(q.title),
                            value=answer_text(ctx, q, evaluation.answers.get(q.key))) for q in QUESTIONS[kind])
@@ -324,11 +362,11 @@ async def copy_for_platform(ctx: Ctx, evaluation_id: str) -> Screen:
     done = evaluation.platform_submitted_at is not None
     return Screen(f"{header}\n<pre>{body}</pre>",
                   buttons=rows(Button(ctx.t("Marked as submitted ✓") if done else ctx.t("✓ Submitted on the platform"),
-                                      evaluate.payload("plat", evaluation.id))))
+                                      MarkEvaluationOnPlatform(evaluation.id))))
 
 
-@evaluate.button("plat", role=Role.MENTOR)
-async def mark_platform(ctx: Ctx, evaluation_id: str) -> Screen:
-    evaluation, _ = await _mine(ctx, int_arg(evaluation_id))
+@evaluate.button(MarkEvaluationOnPlatform, role=Role.MENTOR)
+async def mark_platform(ctx: Ctx, tap: MarkEvaluationOnPlatform) -> Screen:
+    evaluation, _ = await _mine(ctx, tap.evaluation_id)
     await evaluations.mark_platform(ctx.session, evaluation, ctx.me.id, ctx.now())
     return Screen(ctx.t("Marked as submitted on the national platform ✓"), replace=True)

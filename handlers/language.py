@@ -1,12 +1,17 @@
 """Choosing the language: 中文 (default) or English, per person."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Flow, Screen, rows
-from handlers.menu import main_menu
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, rows
+from handlers.views.menu import main_menu
 from program.errors import NotFound
 from program.i18n import LANGUAGES
 
 language = Flow("lang")
+
+
+class SetLanguage(Payload, flow="lang", action="set"):
+    code: str
+
 NAMES = {"zh_CN": "中文", "en": "English"}
 
 
@@ -15,11 +20,12 @@ async def ask_language(ctx: Ctx) -> Screen:
     current = NAMES[ctx.t.language]
     return Screen(ctx.t("Current language: %(language)s. Choose:", language=current),
                   buttons=rows(*(Button(("✓ " if code == ctx.t.language else "") + NAMES[code],
-                                        language.payload("set", code)) for code in LANGUAGES)))
+                                        SetLanguage(code)) for code in LANGUAGES)))
 
 
-@language.button("set")
-async def set_language(ctx: Ctx, code: str) -> list[Screen]:
+@language.button(SetLanguage)
+async def set_language(ctx: Ctx, tap: SetLanguage) -> list[Screen]:
+    code = tap.code
     if code not in LANGUAGES:
         raise NotFound()
     ctx.me.language = code

@@ -1,38 +1,33 @@
 """A mentor's students: sessions N/10, logs this month, last log, evaluation status; their logs page by page."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Flow, Screen, esc, int_arg, rows
-from handlers.my_logs import status_line
-from handlers.student_log import attachment_screens, draft_of, log_button_label, summary
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, rows
+from handlers.views.links import MyStudents
+from handlers.views.logs import attachment_screens, draft_of, log_button_label, status_line, summary
+from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, SHORT_KIND, my_student
 from program.errors import NotFound
-from program.evaluations import EvaluationKind, EvaluationStatus, current_kind
+from program.evaluations import current_kind
 from program.i18n import N_
 from program.roles import Role
 from program.sessions import progress_of
 from storage import evaluations, logs, people
-from storage.models import Person
 
 mentor = Flow("mst")
 PAGE = 5
-NOT_YOURS = N_("Student not found. You can only see your own students.")
-NO_STUDENTS = N_("No students are assigned to you yet. The program office assigns them in the roster.")
 
 
-EVALUATION_MARKS = {None: "·", EvaluationStatus.DRAFT.value: "✎", EvaluationStatus.SUBMITTED.value: "✓"}
-SHORT_KIND = {EvaluationKind.INITIAL: N_("initial"), EvaluationKind.MIDTERM: N_("mid-term"),
-              EvaluationKind.ANNUAL: N_("annual")}
+class StudentLogs(Payload, flow="mst", action="logs"):
+    student_id: int
+    page: int = 0
 
 
-async def my_student(ctx: Ctx, student_id: str | int) -> Person:
-    student = await people.supervised_student(ctx.session, int_arg(str(student_id)), ctx.me.id)
-    if student is None:
-        raise NotFound(NOT_YOURS)
-    return student
+class ReadLog(Payload, flow="mst", action="log"):
+    log_id: int
 
 
 @mentor.command("students", role=Role.MENTOR)
-@mentor.button("list", role=Role.MENTOR)
-async def my_students(ctx: Ctx) -> Screen:
+@mentor.button(MyStudents, role=Role.MENTOR)
+async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     students = await people.students_of(ctx.session, ctx.me.id, "mentor")
@@ -55,32 +50,32 @@ async def my_students(ctx: Ctx) -> Screen:
                            mark=EVALUATION_MARKS[status.status if status else None])
                      + (ctx.t(" (left the program)") if student.exited_at else ""))
     lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
-    return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", mentor.payload("logs", s.id, 0))
+    return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", StudentLogs(s.id))
                                                    for s in students)))
 
 
-@mentor.button("logs", role=Role.MENTOR)
-async def student_logs(ctx: Ctx, student_id: str, page: str = "0") -> Screen:
-    student = await my_student(ctx, student_id)
-    number = int_arg(page)
+@mentor.button(StudentLogs, role=Role.MENTOR)
+async def student_logs(ctx: Ctx, tap: StudentLogs) -> Screen:
+    student = await my_student(ctx, tap.student_id)
+    number = tap.page
     found, total = await logs.page_of_logs(ctx.session, student.id, number * PAGE, PAGE)
     pages = max(1, (total + PAGE - 1) // PAGE)
     text = ctx.t("📚 <b>%(name)s</b>: %(total)d growth logs, page %(page)d of %(pages)d.", name=student.name,
                  total=total, page=number + 1, pages=pages)
-    buttons = [Button(log_button_label(ctx, log), mentor.payload("log", log.id)) for log in found]
-    nav = [Button("◀", mentor.payload("logs", student.id, number - 1)) if number > 0 else None,
-           Button("▶", mentor.payload("logs", student.id, number + 1)) if number + 1 < pages else None,
-           Button(ctx.t("« My students"), mentor.payload("list"))]
+    buttons = [Button(log_button_label(ctx, log), ReadLog(log.id)) for log in found]
+    nav = [Button("◀", StudentLogs(student.id, number - 1)) if number > 0 else None,
+           Button("▶", StudentLogs(student.id, number + 1)) if number + 1 < pages else None,
+           Button(ctx.t("« My students"), MyStudents())]
     return Screen(text, buttons=rows(*buttons, per_row=1) + rows(*nav, per_row=3), replace=True)
 
 
-@mentor.button("log", role=Role.MENTOR)
-async def read_log(ctx: Ctx, log_id: str) -> list[Screen]:
-    log = await logs.log_of_mentor(ctx.session, int_arg(log_id), ctx.me.id)
+@mentor.button(ReadLog, role=Role.MENTOR)
+async def read_log(ctx: Ctx, tap: ReadLog) -> list[Screen]:
+    log = await logs.log_of_mentor(ctx.session, tap.log_id, ctx.me.id)
     if log is None:
         raise NotFound(N_("Log not found. It may have been removed, or it is not from your students."))
     student = await my_student(ctx, log.student_id)
     head = f"<b>{esc(student.name)}</b>\n{status_line(ctx, log)}"
     return [Screen(f"{head}\n{summary(ctx, draft_of(log))}",
-                   buttons=rows(Button(ctx.t("« Back to the logs"), mentor.payload("logs", student.id, 0)))),
+                   buttons=rows(Button(ctx.t("« Back to the logs"), StudentLogs(student.id)))),
             *attachment_screens(log)]

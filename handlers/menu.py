@@ -1,71 +1,8 @@
-"""The main menu for each role, help, and what a stranger or a puzzled user is told."""
+"""The menu flow: /menu, /help, /cancel, and what a stranger or a puzzled user is told."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-
 from handlers.kit import Ctx, Flow, Screen
-from program.i18n import LANGUAGES, N_, translator
-from program.roles import Role
-
-
-@dataclass(frozen=True)
-class MenuEntry:
-    label: str  # msgid, shown on the persistent keyboard
-    command: str
-    roles: frozenset[Role]
-    help: str  # msgid, one line in /help
-
-
-_S, _M, _T, _O = (frozenset({r}) for r in (Role.STUDENT, Role.MENTOR, Role.TEACHER, Role.OFFICE))
-EVERYONE = frozenset(Role)
-
-MENU: tuple[MenuEntry, ...] = (
-    MenuEntry(N_("📝 New growth log"), "log", _S, N_("/log: file a growth log after a training activity")),
-    MenuEntry(N_("📚 My logs"), "mylogs", _S, N_("/mylogs: read and edit the logs you filed")),
-    MenuEntry(N_("⏰ Deadlines"), "deadlines", _S | _T | _M, N_("/deadlines: what is due and how many days are left")),
-    MenuEntry(N_("📈 My progress"), "progress", _S, N_("/progress: confirmed sessions, logs and evaluations")),
-    MenuEntry(N_("👥 My students"), "students", _M, N_("/students: your students, their sessions and logs")),
-    MenuEntry(N_("📅 Schedule a session"), "schedule", _M, N_("/schedule: schedule a session with your students")),
-    MenuEntry(N_("🧾 Evaluations"), "evaluate", _M, N_("/evaluate: initial, mid-term and annual evaluations")),
-    MenuEntry(N_("✅ To confirm"), "confirm", _T, N_("/confirm: confirm or reject your students' activities")),
-    MenuEntry(N_("🏫 My school"), "school", _T, N_("/school: your school's students and who is behind")),
-    MenuEntry(N_("📊 Overview"), "overview", _O, N_("/overview: students, logs, sessions and evaluations by school")),
-    MenuEntry(N_("🌐 Language"), "language", EVERYONE, N_("/language: 中文 or English")),
-    MenuEntry(N_("⚙️ Settings"), "settings", EVERYONE, N_("/settings: quiet hours and which reminders you get")),
-    MenuEntry(N_("❓ Help"), "help", EVERYONE, N_("/help: this list")),
-)
-
-
-def entries_for(roles: frozenset[Role], available: set[str] | None = None) -> list[MenuEntry]:
-    return [e for e in MENU if e.roles & roles and (available is None or e.command in available)]
-
-
-@lru_cache(maxsize=None)
-def _labels() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for language in LANGUAGES:
-        t = translator(language)
-        for entry in MENU:
-            found[t.raw(entry.label)] = entry.command
-    return found
-
-
-def command_for_label(text: str) -> str | None:
-    """A tap on the persistent keyboard arrives as its label, in either language."""
-    return _labels().get(text)
-
-
-def keyboard(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
-    labels = [ctx.t.raw(e.label) for e in entries_for(ctx.roles, ctx.services.commands)]
-    return tuple(tuple(labels[i:i + 2]) for i in range(0, len(labels), 2))
-
-
-def main_menu(ctx: Ctx, text: str | None = None) -> Screen:
-    name = ctx.me.name
-    return Screen(text or ctx.t("What would you like to do, %(name)s? Choose below.", name=name),
-                  menu=keyboard(ctx))
-
+from handlers.views.menu import entries_for, keyboard, main_menu, stranger_screen
 
 menu = Flow("menu")
 
@@ -99,18 +36,11 @@ async def cancel(ctx: Ctx) -> Screen:
 
 
 
-async def stranger(ctx: Ctx) -> Screen:
-    t = translator(ctx.incoming.language)
-    if ctx.incoming.channel == "dingtalk":  # no links to open there: people join by sending their code
-        return Screen(t("Hello! This is the assistant of the 英才计划 (Youth Science & Technology Innovation "
-                        "Talent Program), for people on the program's roster. To join, send me the invite code "
-                        "your teacher or the program office gave you (or “绑定 code”)."))
-    return Screen(t("Hello! This is the assistant of the 英才计划 (Youth Science & Technology Innovation "
-                    "Talent Program). It works for people on the program's roster: please open the invite "
-                    "link your teacher or the program office gave you."))
-
-
 async def fallback(ctx: Ctx, quiet: bool = False) -> Screen:
     if quiet:
         return main_menu(ctx, ctx.t("Here is the menu."))
     return main_menu(ctx, ctx.t("Sorry, I did not understand that. Choose from the menu, or send /help."))
+
+
+async def stranger(ctx: Ctx) -> Screen:
+    return stranger_screen(ctx)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from handlers.evaluation import answer_text
-from handlers.kit import Button, Ctx, Flow, Screen, excerpt, int_arg, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, excerpt, rows
+from handlers.views.evaluations import answer_text
+from handlers.views.links import Overview
 from program.evaluations import KIND_LABELS, EvaluationKind, question
 from program.growth_log import LogStatus, claims_session
 from program.i18n import N_, Msgid
@@ -15,9 +16,13 @@ from storage import evaluations, logs, people
 office = Flow("office")
 
 
+class HistoryPage(Payload, flow="office", action="history"):
+    page: int
+
+
 @office.command("overview", role=Role.OFFICE)
-@office.button("overview", role=Role.OFFICE)  # the weekly summary's button
-async def overview(ctx: Ctx) -> Screen:
+@office.button(Overview, role=Role.OFFICE)  # the weekly summary's button
+async def overview(ctx: Ctx, tap: Overview | None = None) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     start, end = year.training
@@ -49,7 +54,7 @@ async def overview(ctx: Ctx) -> Screen:
     marked, total = await logs.platform_marks(ctx.session, start, end)
     lines.append(ctx.t("Marked as submitted on the national platform: %(marked)d of %(total)d growth logs.",
                        marked=marked, total=total))
-    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("🧾 Evaluation history"), office.payload("history", 0))))
+    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("🧾 Evaluation history"), HistoryPage(0))))
 
 
 HISTORY_PAGE = 10
@@ -57,10 +62,10 @@ ACTIONS = {"answer": N_("changed"), "submit": N_("submitted"), "resubmit": N_("s
            "platform": N_("marked as submitted on the platform")}
 
 
-@office.button("history", role=Role.OFFICE)
-async def evaluation_history(ctx: Ctx, page: str) -> Screen:
+@office.button(HistoryPage, role=Role.OFFICE)
+async def evaluation_history(ctx: Ctx, tap: HistoryPage) -> Screen:
     """Every change to every evaluation: who, when, what (newest first)."""
-    number = int_arg(page)
+    number = tap.page
     changes = await evaluations.recent_changes(ctx.session, number * HISTORY_PAGE, HISTORY_PAGE + 1)
     lines = [ctx.t("🧾 <b>Evaluation history</b>, newest first")]
     for change, evaluation, actor, student in changes[:HISTORY_PAGE]:
@@ -76,7 +81,7 @@ async def evaluation_history(ctx: Ctx, page: str) -> Screen:
                            kind=Msgid(KIND_LABELS[kind])) + what)
     if len(lines) == 1:
         lines.append(ctx.t("No evaluation has been written yet."))
-    nav = rows(Button("◀", office.payload("history", number - 1)) if number > 0 else None,
-               Button("▶", office.payload("history", number + 1)) if len(changes) > HISTORY_PAGE else None)
+    nav = rows(Button("◀", HistoryPage(number - 1)) if number > 0 else None,
+               Button("▶", HistoryPage(number + 1)) if len(changes) > HISTORY_PAGE else None)
     return Screen("\n".join(lines), buttons=nav, replace=number > 0)
 

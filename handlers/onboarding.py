@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.kit import Ctx, Flow, Screen
-from handlers.menu import main_menu, stranger
+from handlers.views.menu import main_menu, stranger_screen
 from program.invites import (
     INVITE_PROBLEMS,
     UNKNOWN_INVITE,
@@ -22,7 +22,7 @@ async def start(ctx: Ctx) -> Screen:
     code = (ctx.incoming.argument or "").strip()
     if not code:
         if ctx.person is None:
-            return await stranger(ctx)
+            return stranger_screen(ctx)
         return main_menu(ctx, ctx.t("Welcome back, %(name)s!", name=ctx.me.name))
     invite = await invites.find(ctx.session, code) if looks_like_code(code) else None
     if invite is None:

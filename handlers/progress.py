@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.kit import Button, Ctx, Flow, Screen, rows
+from handlers.views.links import NewLog, ShowDeadlines
 from program.calendar import Milestone, ProgramYear
 from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
 from program.i18n import Msgid, Safe
@@ -68,16 +69,16 @@ async def show_progress(ctx: Ctx) -> Screen:
         nxt = coming[0]
         lines.append("\n" + ctx.t("Next milestone: %(title)s, %(day)s (%(left)s)", title=ctx.t.raw(nxt.title),
                                   day=ctx.day(nxt.due), left=days_left(ctx, nxt, today)))
-    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("📝 New growth log"), "log:new"),
-                                                 Button(ctx.t("⏰ Deadlines"), "deadlines:show")))
+    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("📝 New growth log"), NewLog()),
+                                                 Button(ctx.t("⏰ Deadlines"), ShowDeadlines())))
 
 
 deadlines = Flow("deadlines")
 
 
 @deadlines.command("deadlines", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
-@deadlines.button("show", role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
-async def show_deadlines(ctx: Ctx) -> Screen:
+@deadlines.button(ShowDeadlines, role=(Role.STUDENT, Role.MENTOR, Role.TEACHER))
+async def show_deadlines(ctx: Ctx, tap: ShowDeadlines | None = None) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     lines = [ctx.t("⏰ <b>Deadlines</b> · today is %(day)s", day=ctx.day(today, year=True))]

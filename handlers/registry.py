@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from handlers import (
     broadcast,
+    growth_log,
     evaluation,
     language,
     mentor,
@@ -13,19 +14,20 @@ from handlers import (
     progress,
     sessions,
     settings,
-    student_log,
     teacher,
 )
-from handlers.engine import Engine, Services
-from handlers.kit import Flow
+from handlers.engine import Engine
+from handlers.kit import Flow, Services
+from handlers.views import menu as menu_view
 
 
 def all_flows() -> list[Flow]:
-    return [onboarding.onboarding, menu.menu, language.language, *student_log.FLOWS, my_logs.my_logs,
+    return [onboarding.onboarding, menu.menu, language.language, *growth_log.FLOWS, my_logs.my_logs,
             progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp,
             evaluation.evaluate, teacher.teacher, office.office, broadcast.received, settings.settings]
 
 
 def build_engine(services: Services) -> Engine:
     return Engine(services=services, flows=all_flows(), stranger=menu.stranger, fallback=menu.fallback,
-                  menu_lookup=menu.command_for_label, keyboard=menu.keyboard)
+                  menu_lookup=menu_view.command_for_label, keyboard=menu_view.keyboard,
+                  menu_commands=menu_view.bot_commands)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from handlers.kit import Button, Ctx, Flow, Screen, int_arg, rows
-from handlers.mentor import NOT_YOURS
+from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
+from handlers.kit.wizard import ChangePart, Wizard
+from handlers.views.students import NOT_YOURS
 from program.clock import local_now
 from program.dates import parse_session_time
 from program.errors import InvalidInput, NotFound
@@ -13,8 +15,61 @@ from program.roles import Role
 from storage import people
 from storage import sessions as training
 
-schedule = Flow("ses")
+
+
+class Step(StrEnum):
+    WHEN = "when"
+    PLACE = "place"
+    TOPIC = "topic"
+    WHO = "who"
+    REVIEW = "review"
+    CHANGE = "change"
+
+
+schedule = Flow("ses", Step, paused_hint=N_("Send /schedule to go on."),
+                done_hint=N_("That session was already scheduled or cancelled. Send /schedule for a new one."))
 rsvp = Flow("rsvp")
+EVERY_STEP = tuple(Step)
+
+
+class Pick(Payload, flow="ses", action="pick"):
+    student_id: int
+
+
+class PickAll(Payload, flow="ses", action="all"):
+    pass
+
+
+class Chosen(Payload, flow="ses", action="done"):
+    pass
+
+
+class Send(Payload, flow="ses", action="send"):
+    pass
+
+
+class CancelScheduling(Payload, flow="ses", action="cancel"):
+    pass
+
+
+class WillCome(Payload, flow="rsvp", action="yes"):
+    session_id: int
+
+
+class CannotCome(Payload, flow="rsvp", action="no"):
+    session_id: int
+
+
+form = Wizard(Flows(schedule), Step, order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WHO), review=Step.REVIEW,
+              title=lambda ctx: ctx.t("📅 New session"), role=Role.MENTOR, change=Step.CHANGE,
+              labels={Step.WHEN: N_("When"), Step.PLACE: N_("Where"), Step.TOPIC: N_("Topic"),
+                      Step.WHO: N_("Students")}, cancel=CancelScheduling())
+
+
+def _nav(ctx: Ctx, step: Step) -> tuple[Button, ...]:
+    back = form.back(ctx, step)
+    cancel = Button(ctx.t("✖️ Cancel"), CancelScheduling())
+    return (back, cancel) if back is not None and back.payload != cancel.payload else (cancel,)
 FIELD_LIMIT = 200
 STUDENT_BUTTONS = 30  # a mentor has a handful of students; a payload carries one id
 
@@ -36,31 +91,30 @@ async def start_scheduling(ctx: Ctx) -> list[Screen]:
                                when=ctx.moment(session.starts_at), topic=session.topic, place=session.place,
                                yes=coming, no=declined, open=waiting))
         screens.append(Screen("\n".join(lines)))
-    ctx.state.begin(schedule.name, "when", {"students": []})
+    ctx.state.begin(schedule.name, Step.WHEN, {"students": []})
     screens.append(await ask_when(ctx))
     return screens
 
 
-@schedule.prompt("when")
+@form.asks(Step.WHEN)
 async def ask_when(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("📅 <b>New session</b> · 1/4\nWhen is it? For example 12月5日 15:00-17:00, "
-                        "2026-12-05 15:00 or 明天 9:30 (the end time is optional)."),
-                  buttons=rows(Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
+    return Screen(form.header(ctx, Step.WHEN) + "\n" + ctx.t(
+        "When is it? For example 12月5日 15:00-17:00, 2026-12-05 15:00 or 明天 9:30 (the end time is optional)."),
+        buttons=rows(*_nav(ctx, Step.WHEN)))
 
 
-@schedule.text("when")
+@schedule.text(Step.WHEN)
 async def take_when(ctx: Ctx, text: str) -> Screen:
     start, end = parse_session_time(text, local_now(ctx.clock, ctx.services.zone))
     ctx.state.draft["starts_at"] = start.isoformat()
     ctx.state.draft["ends_at"] = end.isoformat() if end else None
-    ctx.state.goto("place")
-    return await ask_place(ctx)
+    return await form.after(ctx, Step.WHEN)
 
 
-@schedule.prompt("place")
+@form.asks(Step.PLACE)
 async def ask_place(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("📍 2/4 · Where? (room, building)"),
-                  buttons=rows(Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
+    return Screen(form.header(ctx, Step.PLACE) + "\n" + ctx.t("📍 Where? (room, building)"),
+                  buttons=rows(*_nav(ctx, Step.PLACE)))
 
 
 def _short_text(text: str) -> str:
@@ -73,48 +127,39 @@ def _short_text(text: str) -> str:
     return value
 
 
-@schedule.text("place")
+@schedule.text(Step.PLACE)
 async def take_place(ctx: Ctx, text: str) -> Screen:
     ctx.state.draft["place"] = _short_text(text)
-    ctx.state.goto("topic")
-    return await ask_topic(ctx)
+    return await form.after(ctx, Step.PLACE)
 
 
-@schedule.prompt("topic")
+@form.asks(Step.TOPIC)
 async def ask_topic(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("📝 3/4 · Topic?"), buttons=rows(Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
+    return Screen(form.header(ctx, Step.TOPIC) + "\n" + ctx.t("📝 Topic?"), buttons=rows(*_nav(ctx, Step.TOPIC)))
 
 
-@schedule.text("topic")
+@schedule.text(Step.TOPIC)
 async def take_topic(ctx: Ctx, text: str) -> Screen:
     ctx.state.draft["topic"] = _short_text(text)
-    ctx.state.goto("who")
-    return await ask_who(ctx)
+    return await form.after(ctx, Step.TOPIC)
 
 
-@schedule.prompt("who")
+@form.asks(Step.WHO)
 async def ask_who(ctx: Ctx, *, replace: bool = False) -> Screen:
     students = [s for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.exited_at is None]
     chosen = set(ctx.state.draft.get("students", []))
-    buttons = [Button(("☑ " if s.id in chosen else "☐ ") + s.name, schedule.payload("pick", s.id))
+    buttons = [Button(("☑ " if s.id in chosen else "☐ ") + s.name, Pick(s.id))
                for s in students[:STUDENT_BUTTONS]]
-    return Screen(ctx.t("👥 4/4 · Which students? Tap to choose, then “Done”."), replace=replace,
-                  buttons=rows(*buttons) + rows(Button(ctx.t("All"), schedule.payload("all")),
-                                                Button(ctx.t("Done ▶"), schedule.payload("done")),
-                                                Button(ctx.t("✖️ Cancel"), schedule.payload("cancel")), per_row=3))
+    return Screen(form.header(ctx, Step.WHO) + "\n" + ctx.t("👥 Which students? Tap to choose, then “Done”."),
+                  replace=replace, buttons=rows(*buttons) + rows(Button(ctx.t("All"), PickAll()),
+                                                                 Button(ctx.t("Done ▶"), Chosen()),
+                                                                 *_nav(ctx, Step.WHO), per_row=3))
 
 
-def _in_step(ctx: Ctx, *steps: str) -> dict:
-    draft = ctx.state.data.get(schedule.name)
-    if draft is None or ctx.state.step not in steps:
-        raise NotFound(N_("That button belongs to an earlier message. Send /schedule to start again."))
-    return draft
-
-
-@schedule.button("pick", role=Role.MENTOR)
-async def pick(ctx: Ctx, student_id: str) -> Screen:
-    draft = _in_step(ctx, "who")
-    student = int_arg(student_id)
+@schedule.button(Pick, role=Role.MENTOR, steps=(Step.WHO,))
+async def pick(ctx: Ctx, tap: Pick) -> Screen:
+    draft = ctx.state.draft
+    student = tap.student_id
     if not await people.is_supervised_by(ctx.session, student, ctx.me.id, "mentor"):
         raise NotFound(NOT_YOURS)
     chosen = set(draft.get("students", []))
@@ -123,31 +168,37 @@ async def pick(ctx: Ctx, student_id: str) -> Screen:
     return await ask_who(ctx, replace=True)
 
 
-@schedule.button("all", role=Role.MENTOR)
-async def pick_all(ctx: Ctx) -> Screen:
-    draft = _in_step(ctx, "who")
+@schedule.button(PickAll, role=Role.MENTOR, steps=(Step.WHO,))
+async def pick_all(ctx: Ctx, tap: PickAll) -> Screen:
+    draft = ctx.state.draft
     draft["students"] = sorted(s.id for s in await people.students_of(ctx.session, ctx.me.id, "mentor")
                                if s.exited_at is None)
     return await ask_who(ctx, replace=True)
 
 
-@schedule.button("done", role=Role.MENTOR)
-async def review(ctx: Ctx) -> Screen:
-    draft = _in_step(ctx, "who")
-    if not draft.get("students"):
+@schedule.button(Chosen, role=Role.MENTOR, steps=(Step.WHO,))
+async def chosen(ctx: Ctx, tap: Chosen) -> Screen:
+    if not ctx.state.draft.get("students"):
         raise InvalidInput(N_("Choose at least one student."))
+    return await form.after(ctx, Step.WHO)
+
+
+@form.reviews
+async def review(ctx: Ctx) -> Screen:
+    draft = ctx.state.draft
     names = [s.name for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.id in draft["students"]]
-    ctx.state.goto("review")
+    ctx.state.goto(Step.REVIEW)
     return Screen(ctx.t("<b>Please check</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\nStudents: %(names)s",
                         when=_when(ctx, draft), place=draft["place"], topic=draft["topic"],
                         names=ctx.t(", ").join(names)), replace=True,
-                  buttons=rows(Button(ctx.t("📨 Schedule and tell them"), schedule.payload("send")),
-                               Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
+                  buttons=rows(Button(ctx.t("📨 Schedule and tell them"), Send()),
+                               Button(ctx.t("✏️ Change a part"), ChangePart().pack(schedule.name)),
+                               Button(ctx.t("✖️ Cancel"), CancelScheduling())))
 
 
-@schedule.button("send", role=Role.MENTOR)
-async def send(ctx: Ctx) -> Screen:
-    draft = _in_step(ctx, "review")
+@schedule.button(Send, role=Role.MENTOR, steps=(Step.REVIEW,))
+async def send(ctx: Ctx, tap: Send) -> Screen:
+    draft = ctx.state.draft
     mine = {s.id for s in await people.students_of(ctx.session, ctx.me.id, "mentor")}
     chosen = [sid for sid in draft["students"] if sid in mine]
     starts_at = datetime.fromisoformat(draft["starts_at"])
@@ -164,8 +215,8 @@ async def send(ctx: Ctx) -> Screen:
         return Screen(t("📅 <b>%(mentor)s scheduled a session</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\n"
                         "Will you come?", mentor=mentor_name, when=format_moment(starts_at.astimezone(zone), t.language),
                         place=place, topic=topic),
-                      buttons=rows(Button(t("✅ I will come"), rsvp.payload("yes", session_id)),
-                                   Button(t("❌ I cannot come"), rsvp.payload("no", session_id))))
+                      buttons=rows(Button(t("✅ I will come"), WillCome(session_id)),
+                                   Button(t("❌ I cannot come"), CannotCome(session_id))))
 
     for student_id in chosen:
         ctx.notify(student_id, "session_invite", f"session-invite:{session.id}:{student_id}", render)
@@ -175,25 +226,24 @@ async def send(ctx: Ctx) -> Screen:
                   replace=True)
 
 
-@schedule.button("cancel", role=Role.MENTOR)
-async def cancel(ctx: Ctx) -> Screen:
-    _in_step(ctx, "when", "place", "topic", "who", "review")
+@schedule.button(CancelScheduling, role=Role.MENTOR, steps=EVERY_STEP)
+async def cancel(ctx: Ctx, tap: CancelScheduling) -> Screen:
     ctx.state.finish()
     return Screen(ctx.t("Cancelled. Nothing was scheduled."), replace=True)
 
 
-@rsvp.button("yes", role=Role.STUDENT)
-async def will_come(ctx: Ctx, session_id: str) -> Screen:
-    return await _answer(ctx, session_id, True)
+@rsvp.button(WillCome, role=Role.STUDENT)
+async def will_come(ctx: Ctx, tap: WillCome) -> Screen:
+    return await _answer(ctx, tap.session_id, True)
 
 
-@rsvp.button("no", role=Role.STUDENT)
-async def cannot_come(ctx: Ctx, session_id: str) -> Screen:
-    return await _answer(ctx, session_id, False)
+@rsvp.button(CannotCome, role=Role.STUDENT)
+async def cannot_come(ctx: Ctx, tap: CannotCome) -> Screen:
+    return await _answer(ctx, tap.session_id, False)
 
 
-async def _answer(ctx: Ctx, session_id: str, attending: bool) -> Screen:
-    found = await training.answer_invitation(ctx.session, int_arg(session_id), ctx.me.id, attending, ctx.now())
+async def _answer(ctx: Ctx, session_id: int, attending: bool) -> Screen:
+    found = await training.answer_invitation(ctx.session, session_id, ctx.me.id, attending, ctx.now())
     if found is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
     answer = ctx.t("✅ You will come.") if attending else ctx.t("❌ You cannot come. Your mentor will see it.")
@@ -201,4 +251,4 @@ async def _answer(ctx: Ctx, session_id: str, attending: bool) -> Screen:
                  place=found.place)
     after = ctx.t("After the session, file a growth log: it will be offered first under /log.") if attending else ""
     return Screen("\n".join(x for x in (text, answer, after) if x), replace=True,
-                  buttons=rows(Button(ctx.t("Change my answer"), rsvp.payload("no" if attending else "yes", found.id))))
+                  buttons=rows(Button(ctx.t("Change my answer"), CannotCome(found.id) if attending else WillCome(found.id))))

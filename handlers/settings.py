@@ -1,7 +1,9 @@
 """/settings: a person's quiet hours and which kinds of reminders they get (the rules are in program/reminders)."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Flow, Screen, rows
+from datetime import time
+
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, rows
 from program.errors import NotFound
 from program.i18n import N_
 from program.reminders import CATEGORY_LABELS, Category, categories_for, quiet_text
@@ -10,7 +12,16 @@ from storage import preferences
 settings = Flow("set")
 
 
-def _packed(quiet) -> str:  # noqa: ANN001 - quiet hours in a payload: "2200-0730"
+class ChooseQuiet(Payload, flow="set", action="quiet"):
+    packed: str  # "2200-0730"
+
+
+class MuteCategory(Payload, flow="set", action="mute"):
+    category: Category
+    mute: bool  # what to do, so a double tap leaves the same state, never flips it back
+
+
+def _packed(quiet: tuple[time, time]) -> str:
     return f"{quiet[0]:%H%M}-{quiet[1]:%H%M}"
 
 
@@ -22,11 +33,11 @@ async def settings_screen(ctx: Ctx, *, note: str | None = None, replace: bool = 
     lines += [ctx.t("⚙️ <b>Reminder settings</b>"),
               ctx.t("🌙 Quiet hours: %(hours)s. Nothing is sent then; it waits for the morning.",
                     hours=quiet_text(quiet))]
-    presets = [Button(("✓ " if preset == quiet else "") + quiet_text(preset), settings.payload("quiet", _packed(preset)))
+    presets = [Button(("✓ " if preset == quiet else "") + quiet_text(preset), ChooseQuiet(_packed(preset)))
                for preset in config.quiet_presets]
     categories = categories_for(ctx.roles)
     toggles = [Button(("🔕 " if c.value in muted else "🔔 ") + ctx.t.raw(CATEGORY_LABELS[c]),
-                      settings.payload("mute", c.value, 0 if c.value in muted else 1)) for c in categories]
+                      MuteCategory(c, c.value not in muted)) for c in categories]
     if categories:
         lines.append(ctx.t("🔔 Tap a kind of reminder to mute it (🔕) or to get it again (🔔)."))
     if Category.DEADLINES in categories:
@@ -41,8 +52,9 @@ async def show_settings(ctx: Ctx) -> Screen:
     return await settings_screen(ctx)
 
 
-@settings.button("quiet")
-async def choose_quiet_hours(ctx: Ctx, packed: str) -> Screen:
+@settings.button(ChooseQuiet)
+async def choose_quiet_hours(ctx: Ctx, tap: ChooseQuiet) -> Screen:
+    packed = tap.packed
     config = ctx.services.calendar.reminders
     chosen = next((preset for preset in config.quiet_presets if _packed(preset) == packed), None)
     if chosen is None:  # a forged or outdated preset: only the offered ones can be chosen
@@ -51,18 +63,14 @@ async def choose_quiet_hours(ctx: Ctx, packed: str) -> Screen:
     return await settings_screen(ctx, replace=True, note=ctx.t("✓ Quiet hours: %(hours)s", hours=quiet_text(chosen)))
 
 
-@settings.button("mute")
-async def mute_category(ctx: Ctx, value: str, mute: str) -> Screen:
-    """The button says what to do (mute or not), so a double tap leaves the same state, never flips it back."""
-    try:
-        category = Category(value)
-    except ValueError:
-        raise NotFound() from None
-    if category not in categories_for(ctx.roles) or mute not in ("0", "1"):
+@settings.button(MuteCategory)
+async def mute_category(ctx: Ctx, tap: MuteCategory) -> Screen:
+    category, mute = tap.category, tap.mute
+    if category not in categories_for(ctx.roles):
         raise NotFound()
-    await preferences.set_muted(ctx.session, ctx.me.id, category.value, mute == "1")
+    await preferences.set_muted(ctx.session, ctx.me.id, category.value, mute)
     label = ctx.t(CATEGORY_LABELS[category])
-    note = ctx.t("🔕 Muted: “%(kind)s”.", kind=label) if mute == "1" \
+    note = ctx.t("🔕 Muted: “%(kind)s”.", kind=label) if mute \
         else ctx.t("🔔 You will get “%(kind)s” again.", kind=label)
     return await settings_screen(ctx, replace=True, note=note)
 

@@ -218,7 +218,7 @@ def log_session(session_id: int) -> str:
 
 
 def fix_log(log_id: int) -> str:
-    return f"mylogs:edit:{log_id}"
+    return f"logedit:open:{log_id}"
 
 
 def write_evaluations(kind: str) -> str:

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.channels.telegram_common import parse_command
-from handlers.engine import Engine, Services
+from handlers.engine import Engine
+from handlers.kit import Services
 from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.registry import build_engine
 from program.roster import parse_roster, read_table

@@ -130,6 +130,9 @@ class AiogramChannel(TelegramChannel):
         await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
                                          reply_markup=_markup(screen) if screen and screen.buttons else None)
 
+    async def edit_buttons(self, chat_id: int, message_id: int, screen: Screen) -> None:
+        await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(screen))
+
     def refusal(self, error: Exception) -> Refusal | None:
         if isinstance(error, TelegramRetryAfter):
             return Refusal(retry_after=error.retry_after)

@@ -140,6 +140,9 @@ class PtbChannel(TelegramChannel):
         await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
                                          reply_markup=_markup(screen) if screen and screen.buttons else None)
 
+    async def edit_buttons(self, chat_id: int, message_id: int, screen: Screen) -> None:
+        await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(screen))
+
     def refusal(self, error: Exception) -> Refusal | None:
         if isinstance(error, RetryAfter):
             with warnings.catch_warnings():  # ptb 22 announces a float → timedelta change; both are read below

@@ -9,8 +9,7 @@ from typing import Any
 from bot import metrics
 from bot.channels.intake import TakesUpdates
 
-from handlers.kit import Button, FileRef, Incoming, Reply, Screen
-from handlers.menu import MENU
+from handlers.kit import SETTLED, Button, FileRef, Incoming, Reply, Screen, settled_label
 from handlers.reachability import membership_changed
 from program.i18n import translator
 from scheduler.delivery import RecipientBlocked, RetryLater
@@ -93,14 +92,6 @@ def _hard_cut(line: str, size: int) -> list[str]:
     return pieces
 
 
-def bot_commands(language: str, available: set[str]) -> list[tuple[str, str]]:
-    """The "/" menu Telegram shows, in one language, for the commands this deployment has."""
-    t = translator(language)
-    listed = [(e.command, t.raw(e.label)) for e in MENU if e.command in available]
-    listed.append(("cancel", t.raw("✖️ Cancel")))
-    return listed
-
-
 def token_rejected(error: BaseException) -> bool:
     """Telegram said 401 to the token (either library's way of saying it)."""
     return type(error).__name__ in {"InvalidToken", "TelegramUnauthorizedError"}
@@ -161,6 +152,10 @@ class TelegramChannel(TakesUpdates):
     async def answer_button(self, query: Any, text: str | None) -> None:
         raise NotImplementedError
 
+    async def edit_buttons(self, chat_id: int, message_id: int, screen: Screen) -> None:
+        """Replaces only the buttons of a message (editMessageReplyMarkup)."""
+        raise NotImplementedError
+
     async def set_commands(self, commands: list[tuple[str, str]], language_code: str | None) -> None:
         raise NotImplementedError
 
@@ -169,9 +164,8 @@ class TelegramChannel(TakesUpdates):
         raise NotImplementedError
 
     async def announce_commands(self) -> None:
-        available = set(self.engine.commands)
         for language, code in (("zh_CN", None), ("en", "en")):
-            await self.set_commands(bot_commands(language, available), code)
+            await self.set_commands(self.engine.bot_commands(language), code)
 
     async def on_private_message(self, message: Any, user: Any, update_id: int) -> None:
         command = parse_command(message.text, self.username)
@@ -204,8 +198,20 @@ class TelegramChannel(TakesUpdates):
                 if self.refusal(error) is None:
                     raise
                 log.info("callback answer failed: %s", error)
+            if reply.settle and message_id is not None:
+                await self._settle(chat_id, message_id, _label_of(query))
             await self.show(chat_id, reply, message_id)
             outcome(reply.outcome)
+
+    async def _settle(self, chat_id: int, message_id: int, label: str | None) -> None:
+        """An answered question keeps only "✓ <what was chosen>", so its old buttons cannot act again."""
+        screen = Screen("", buttons=((Button(settled_label(label), SETTLED),),) if label else ())
+        try:
+            await self.edit_buttons(chat_id, message_id, screen)
+        except Exception as error:
+            if self.refusal(error) is None:
+                raise
+            log.info("could not settle message %s: %s", message_id, error)
 
     async def on_membership(self, change: Any, update_id: int) -> None:
         """my_chat_member in a private chat: "kicked" is the user blocking the bot, "member" unblocking it."""
@@ -283,6 +289,15 @@ class TelegramChannel(TakesUpdates):
                 raise RecipientBlocked(str(error)) from error
             raise
         metrics.sent("notice", "sent")
+
+
+def _label_of(query: Any) -> str | None:
+    markup = getattr(query.message, "reply_markup", None) if query.message else None
+    for row in getattr(markup, "inline_keyboard", None) or ():
+        for button in row:
+            if getattr(button, "callback_data", None) == query.data:
+                return str(button.text)
+    return None
 
 
 def _result_of(refusal: Refusal | None) -> str:

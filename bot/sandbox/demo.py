@@ -20,7 +20,7 @@ from storage.roster import apply_roster
 
 if TYPE_CHECKING:
     from bot.emulator import BotApiEmulator
-    from handlers.engine import Services
+    from handlers.kit import Services
 
 UNIVERSITY = "山西大学"
 PILOT_SCHOOLS = ("山西大学附属中学", "山西省实验中学", "太原市第五中学校", "太原师范学院附属中学", "太原市第十二中学校")

@@ -18,7 +18,7 @@ from storage import people
 from storage.models import Account
 
 if TYPE_CHECKING:
-    from handlers.engine import Services
+    from handlers.kit import Services
 
 CLIENT_ID, CLIENT_SECRET, CORP_ID = "dingsandboxlocal", "sandbox-local-only-not-a-dingtalk-secret", "dingsandboxcorp"
 _SEGMENT = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)|\[([^\]]*)\]\(([^)\s]+)\)|\*\*(.+?)\*\*")

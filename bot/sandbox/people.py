@@ -11,7 +11,7 @@ from program.roles import Role
 from storage.models import Account
 
 if TYPE_CHECKING:
-    from handlers.engine import Services
+    from handlers.kit import Services
 
 ROLE_ORDER = (Role.STUDENT, Role.TEACHER, Role.MENTOR, Role.OFFICE)
 MAX_USER_ID = 2**63 - 1  # the widest id the database stores; anything longer is nobody

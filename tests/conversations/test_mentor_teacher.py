@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from storage import evaluations
 from storage.models import Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, SessionInvitee
+from handlers.views.links import EditLog
 from tests.conftest import at
 from tests.helpers import joined
 
@@ -84,7 +85,7 @@ async def test_schedule_log_confirm_and_reject(engine, services, clock):
     assert "1/10" in confirmed.text
 
     # The sent-back log is fixed and goes back to the teacher; a confirmed one is frozen.
-    await student_b.press(payload=f"mylogs:edit:{logs[1].id}")
+    await student_b.press(payload=EditLog(logs[1].id).pack())
     await student_b.press(payload="logedit:change")
     await student_b.press(payload="logedit:step:did")
     await student_b.send("讨论了开题报告的研究问题和实验安排")
@@ -93,7 +94,7 @@ async def test_schedule_log_confirm_and_reject(engine, services, clock):
     async with services.sessions() as session:
         fixed = await session.get(GrowthLog, logs[1].id)
         assert fixed.status == "submitted" and fixed.did.startswith("讨论了开题报告"), student_b.said(6)
-    await student_a.press(payload=f"mylogs:edit:{logs[0].id}")
+    await student_a.press(payload=EditLog(logs[0].id).pack())
     assert "已确认" in student_a.last and "不能" in student_a.last
 
 
@@ -116,7 +117,7 @@ async def test_people_cannot_reach_what_is_not_theirs(engine, services):
     async with services.sessions() as session:
         log = (await session.execute(select(GrowthLog))).scalar_one()
         wang = (await session.execute(select(Person).where(Person.name == "王小明"))).unique().scalar_one()
-    for payload in (f"mylogs:open:{log.id}", f"mylogs:edit:{log.id}", f"mylogs:copy:{log.id}"):
+    for payload in (f"mylogs:open:{log.id}", EditLog(log.id).pack(), f"mylogs:copy:{log.id}"):
         await student_b.press(payload=payload)
         assert "参加了导师组织的讨论" not in student_b.said(2)
         assert "找不到" in student_b.said(2)
@@ -243,7 +244,7 @@ async def test_an_old_evaluation_button_never_writes_into_another_students_evalu
     await mentor.press("中期评价")
     await mentor.press("孙悦")
     await mentor.press(payload=fail_for_wang)  # a tap on the older message about 王小明
-    assert "之前的消息" in mentor.said(2)
+    assert "之前消息" in mentor.said(2)
     await mentor.press("合格")
     async with services.sessions() as session:
         answers = {e.student_id: e.answers for e in (await session.execute(select(Evaluation))).scalars()}
@@ -277,7 +278,7 @@ async def test_a_teacher_never_confirms_text_they_were_not_shown(engine, service
     clock.advance(timedelta(minutes=5))
     async with services.sessions() as session:
         log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    await student.press(payload=f"mylogs:edit:{log_id}")
+    await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
     await student.send("改成了别的内容")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import GrowthLog
+from handlers.views.links import EditLog
 from tests.helpers import joined
 
 
@@ -115,13 +116,13 @@ async def test_a_paused_edit_is_resumed_with_the_changes_typed_so_far(engine, se
     await student.press("提交")
     async with services.sessions() as session:
         log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    await student.press(payload=f"mylogs:edit:{log_id}")
+    await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
     await student.send("改过的内容")
     await student.send("/cancel")
     assert "修改都保留" in student.last
-    await student.press(payload=f"mylogs:edit:{log_id}")
+    await student.press(payload=EditLog(log_id).pack())
     assert "改过的内容" in student.said(2)
     await student.press("下一步")
     await student.press("保存修改")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from handlers.engine import Services
+from handlers.kit import Services
 from program.plans import PlanContent
 from storage import plans
 from storage.db import create_engine, session_factory

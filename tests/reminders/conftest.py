@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from handlers.engine import Engine, Services
+from handlers.engine import Engine
+from handlers.kit import Services
 from program.clock import SettableClock
 from scheduler.delivery import DeliveryWorker, RateLimiter
 from scheduler.reminder_texts import ReminderTexts

@@ -136,7 +136,7 @@ async def test_a_returned_log_is_reminded_two_days_later_unless_it_was_fixed(pro
     await liu.press("💾 保存修改")
 
     def to_fix(sent: list[Sent], chat: Chat) -> list[Sent]:
-        return [s for s in sent if s.chat_id == chat.user_id and any(p.startswith("mylogs:edit:") for p in s.payloads)]
+        return [s for s in sent if s.chat_id == chat.user_id and any(p.startswith("logedit:open:") for p in s.payloads)]
 
     assert not to_fix(await program.at("2027-02-03 09:59"), wang)
     sent = await program.at("2027-02-03 10:00")

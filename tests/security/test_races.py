@@ -18,6 +18,7 @@ from sqlalchemy import select
 from storage import evaluations, invites, logs, plumbing
 from storage.db import create_engine, session_factory
 from storage.models import Account, Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, Supervision
+from handlers.views.links import EditLog
 from tests.conftest import at
 from tests.helpers import Chat, import_roster, invite_code, joined, make_engine, make_services
 from tests.security.races import Rendezvous
@@ -120,7 +121,7 @@ async def test_a_teacher_confirms_while_the_student_saves_an_edit(pair, monkeypa
     zhang = await joined(engine_a, services, "张丽", 3001)
     log_id = await file_log(student)
     await zhang.send("/confirm")
-    await student.press(payload=f"mylogs:edit:{log_id}")
+    await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
     await student.send("改过的内容")

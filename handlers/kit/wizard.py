@@ -1,0 +1,151 @@
+"""A multi-step form: numbered steps, next, back, skip, review, and "change one part, then back to review".
+
+A flow declares its steps (a StrEnum) and which of them are the numbered form; the wizard owns the
+navigation, so no flow keeps hand-made "back"/"replace" flags of its own:
+
+    form = Wizard(Flows(new_log, edit_log), Step, order=(Step.KIND, …, Step.FILES), review=Step.REVIEW,
+                  title=lambda ctx: ctx.t("📝 New growth log"), role=Role.STUDENT)
+
+    @form.asks(Step.KIND)
+    async def ask_kind(ctx) -> Screen: …      # builds the question; form.header/back give the frame
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Awaitable, Callable, Iterable
+
+from handlers.kit.context import Ctx
+from handlers.kit.flows import Flows, Roles
+from handlers.kit.payloads import MalformedPayload, Payload
+from handlers.kit.screens import Button, Screen, rows
+
+Asker = Callable[[Ctx], Awaitable[Screen]]
+BACK_TO_REVIEW = "_back"  # the draft key the wizard keeps while one part is being changed from the review
+REWRITE = "_rewrite"  # a text part reached again from the review: the next message replaces it
+
+
+class GoTo(Payload, action="step"):
+    step: str
+
+
+class ToReview(Payload, action="review"):
+    pass
+
+
+class ChangePart(Payload, action="change"):
+    pass
+
+
+@dataclass
+class Wizard:
+    flows: Flows
+    steps: type[StrEnum]
+    order: tuple[StrEnum, ...]
+    review: StrEnum
+    title: Callable[[Ctx], str]
+    role: Roles = None
+    change: StrEnum | None = None  # the "which part?" step, if the review offers changing one part
+    labels: dict[StrEnum, str] = field(default_factory=dict)  # msgids of the parts, for "which part?"
+    rewritable: frozenset[StrEnum] = frozenset()  # parts written in several messages: see REWRITE
+    cancel: Payload | None = None  # what the first step's back button does
+    substeps: tuple[StrEnum, ...] = ()  # unnumbered steps inside the form (typing a date after "another date")
+    askers: dict[str, Asker] = field(default_factory=dict, init=False)
+    reviewer: Asker | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        every = (*self.order, *self.substeps, self.review, *((self.change,) if self.change else ()))
+        self.every = every
+        self.flows.button(GoTo, self.role, steps=every)(self._go_to)
+        self.flows.button(ToReview, self.role, steps=every)(self._to_review)
+        if self.change is not None:
+            self.flows.button(ChangePart, self.role, steps=(self.review,))(self._choose_part)
+            self.flows.prompt(self.change)(self._part_menu)
+
+    # ---- declaring ----------------------------------------------------------------------------------
+    def asks(self, *steps: StrEnum) -> Callable[[Asker], Asker]:
+        """The question of a step; also how the engine asks again after wrong input or a stale button."""
+        def register(fn: Asker) -> Asker:
+            for step in steps:
+                self.askers[step.value] = fn
+            self.flows.prompt(*steps)(fn)
+            return fn
+        return register
+
+    def reviews(self, fn: Asker) -> Asker:
+        self.reviewer = fn
+        self.flows.prompt(self.review)(fn)
+        return fn
+
+    # ---- the frame of a question ---------------------------------------------------------------------
+    def header(self, ctx: Ctx, step: StrEnum) -> str:
+        number = self.order.index(step) + 1
+        return ctx.t("%(title)s · step %(n)d of %(total)d", title=self.title(ctx), n=number, total=len(self.order))
+
+    def link(self, ctx: Ctx, payload: Payload) -> str:
+        """A form payload packed for the flow this form is running in."""
+        return payload.pack(ctx.state.flow)
+
+    def back(self, ctx: Ctx, step: StrEnum) -> Button | None:
+        if ctx.state.draft.get(BACK_TO_REVIEW):
+            return Button(ctx.t("« Back to review"), self.link(ctx, ToReview()))
+        index = self.order.index(step) if step in self.order else 0
+        if index == 0:
+            return Button(ctx.t("✖️ Cancel"), self.link(ctx, self.cancel)) if self.cancel else None
+        return Button(ctx.t("« Back"), self.link(ctx, GoTo(self.order[index - 1].value)))
+
+    def rewriting(self, ctx: Ctx, step: StrEnum) -> bool:
+        return ctx.state.draft.get(REWRITE) == step.value
+
+    def done_with(self, ctx: Ctx) -> None:
+        ctx.state.draft.pop(REWRITE, None)
+
+    # ---- moving ---------------------------------------------------------------------------------------
+    async def ask(self, ctx: Ctx, step: StrEnum, *, resuming: bool = False) -> Screen:
+        """Shows a step; a written part reached again (not when resuming) is rewritten by the next message."""
+        if step == self.review:
+            return await self.show_review(ctx)
+        ctx.state.goto(step)
+        draft = ctx.state.draft
+        draft.pop(REWRITE, None)
+        if step in self.rewritable and draft.get(step.value) and not resuming:
+            draft[REWRITE] = step.value
+        return await self.askers[step.value](ctx)
+
+    async def after(self, ctx: Ctx, step: StrEnum) -> Screen:
+        """The next step, or back to the review when this part was being changed from there."""
+        if ctx.state.draft.get(BACK_TO_REVIEW) or step == self.order[-1]:
+            return await self.show_review(ctx)
+        return await self.ask(ctx, self.order[self.order.index(step) + 1])
+
+    async def show_review(self, ctx: Ctx) -> Screen:
+        assert self.reviewer is not None, "a wizard needs @form.reviews"
+        ctx.state.draft.pop(BACK_TO_REVIEW, None)
+        ctx.state.draft.pop(REWRITE, None)
+        return await self.reviewer(ctx)
+
+    async def _go_to(self, ctx: Ctx, tap: GoTo) -> Screen:
+        step = next((s for s in self.order if s.value == tap.step), None)
+        if step is None:
+            raise MalformedPayload()
+        return await self.ask(ctx, step)
+
+    async def _to_review(self, ctx: Ctx, tap: ToReview) -> Screen:
+        return await self.show_review(ctx)
+
+    async def _choose_part(self, ctx: Ctx, tap: ChangePart) -> Screen:
+        ctx.state.draft[BACK_TO_REVIEW] = True
+        assert self.change is not None
+        ctx.state.goto(self.change)
+        return await self._part_menu(ctx)
+
+    async def _part_menu(self, ctx: Ctx) -> Screen:
+        buttons = [Button(ctx.t(self.labels[s]), self.link(ctx, GoTo(s.value))) for s in self.order if s in self.labels]
+        return Screen(ctx.t("Which part do you want to change?"), replace=True,
+                      buttons=rows(*buttons, Button(ctx.t("« Back to review"), self.link(ctx, ToReview()))))
+
+
+def step_named(steps: Iterable[StrEnum], name: str | None) -> Any:
+    return next((s for s in steps if s.value == name), None)
+
+

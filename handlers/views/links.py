@@ -1,0 +1,49 @@
+"""Buttons that open another flow: flows, reminders and tests import these classes, never a payload string."""
+from __future__ import annotations
+
+from handlers.kit import Payload
+from program.evaluations import EvaluationKind
+
+
+class NewLog(Payload, flow="log", action="new"):
+    """📝 a new growth log."""
+
+
+class LogSession(Payload, flow="log", action="for"):
+    """A new growth log already filled in with a session the mentor scheduled."""
+
+    session_id: int
+    confirmed: str = ""  # "new": the student chose to drop an unfinished draft for this one
+
+
+class OpenMyLog(Payload, flow="mylogs", action="open"):
+    log_id: int
+    page: int = 0
+
+
+class EditLog(Payload, flow="logedit", action="open"):
+    """✏️ change a filed log (within the edit window, unless confirmed)."""
+
+    log_id: int
+
+
+class ShowDeadlines(Payload, flow="deadlines", action="show"):
+    """⏰ what is due."""
+
+
+class PendingConfirmations(Payload, flow="tch", action="list"):
+    """✅ the teacher's list of logs to confirm."""
+
+
+class MyStudents(Payload, flow="mst", action="list"):
+    """👥 the mentor's students."""
+
+
+class EvaluationStudents(Payload, flow="ev", action="kind"):
+    """🧾 the students to evaluate in one window."""
+
+    kind: EvaluationKind
+
+
+class Overview(Payload, flow="office", action="overview"):
+    """📊 the office's overview."""
