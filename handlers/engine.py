@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Iterable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.edge import clean_incoming
 from handlers.kit import (
@@ -41,7 +41,7 @@ class Engine:
     services: Services
     flows: list[Flow]
     stranger: Callable[[Ctx], Any]
-    fallback: Callable[[Ctx], Any]
+    fallback: Callable[..., Any]  # (ctx, quiet=False): what a puzzled user is shown
     menu_lookup: Callable[[str], str | None]
     keyboard: Callable[[Ctx], Any] | None = None  # the main menu, for channels that cannot keep one on screen
     menu_commands: Callable[[str, set[str]], list[tuple[str, str]]] | None = None  # the "/" list per language
@@ -123,8 +123,8 @@ class Engine:
     async def _route(self, ctx: Ctx) -> Any:
         incoming, state = ctx.incoming, ctx.state
         if incoming.command is not None and incoming.command in self._commands:
-            flow, route = self._commands[incoming.command]
-            return await self._run(ctx, flow, route)
+            command_flow, route = self._commands[incoming.command]
+            return await self._run(ctx, command_flow, route)
         if ctx.person is None:
             return await self.stranger(ctx)
         if incoming.payload is not None:
@@ -132,16 +132,16 @@ class Engine:
                 return Reply()  # an answered question's "✓": nothing to do
             flow_name, _, rest = incoming.payload.partition(":")
             action, *args = rest.split(":") if rest else ("",)
-            flow = self._by_name.get(flow_name)
-            route = flow.buttons.get(action) if flow else None
-            if flow is None or route is None or route.payload is None:
+            tapped_flow = self._by_name.get(flow_name)
+            button = tapped_flow.buttons.get(action) if tapped_flow else None
+            if tapped_flow is None or button is None or button.payload is None:
                 raise MalformedPayload()
-            return await self._tap(ctx, flow, route, args)
+            return await self._tap(ctx, tapped_flow, button, args)
         if incoming.command is not None:
             raise InvalidInput(N_("I do not know that command. Send /help to see what I can do."))
         if incoming.text and (command := self.menu_lookup(incoming.text.strip())):
-            flow, route = self._commands[command]
-            return await self._run(ctx, flow, route)
+            menu_flow, route = self._commands[command]
+            return await self._run(ctx, menu_flow, route)
         flow = self._by_name.get(state.flow or "")
         if flow is not None and state.step is not None:
             if incoming.files:

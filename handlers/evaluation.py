@@ -1,4 +1,4 @@
-"""A mentor's evaluations (初期, 中期, 年度): step by step, saved at every answer, reviewed, submitted, edited in the window."""
+"""A mentor's evaluations (初期, 中期, 年度): saved at every answer, reviewed, submitted, edited in the window."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,7 +31,6 @@ from program.roles import Role
 from program.sessions import LoggedActivity, count_sessions
 from storage import evaluations, logs, people
 from storage.models import Evaluation, Person
-
 
 
 class Step(StrEnum):
@@ -144,7 +143,8 @@ def context_lines(ctx: Ctx, student: Person, kind: EvaluationKind, found: list[A
         lines.append(f"{status_icon(log)} {ctx.day(log.activity_date)} "
                      f"{esc(activity_label(ctx.t, log.kind))}: {esc(excerpt(log.did, 70))}")
     if len(found) > CONTEXT_LINES:
-        lines.append(ctx.t("…and %(more)d earlier ones (👥 My students shows them all).", more=len(found) - CONTEXT_LINES))
+        lines.append(ctx.t("…and %(more)d earlier ones (👥 My students shows them all).",
+                           more=len(found) - CONTEXT_LINES))
     return "\n".join(lines)
 
 

@@ -30,7 +30,8 @@ async def overview(ctx: Ctx, tap: Overview | None = None) -> Screen:
     active = [s for s in students if s.exited_at is None]
     found = await logs.activities(ctx.session, [s.id for s in students], start, end)
     pace = expected_by(today, start, end, year.sessions_required)
-    waiting = sum(1 for s in students for a in found[s.id] if a.status is LogStatus.SUBMITTED and claims_session(a.kind))
+    waiting = sum(1 for s in students for a in found[s.id]
+                  if a.status is LogStatus.SUBMITTED and claims_session(a.kind))
     lines = [ctx.t("📊 <b>Program overview</b> · %(year)d, as of %(day)s", year=year.year, day=ctx.day(today)),
              ctx.t("%(students)d students (%(exited)d left the program) · %(logs)d growth logs · %(waiting)d waiting "
                    "for a teacher", students=len(active), exited=len(students) - len(active),

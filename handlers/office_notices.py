@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Iterable
+from typing import Callable, Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.kit import Notice, Screen
 from program.annual import OUTCOME_LABELS, Outcome, earns_certificate
@@ -11,7 +13,7 @@ from program.quiet_hours import next_send_time
 from storage import outbox, people
 
 
-def plan_decided(student: str, approved: bool, reason: str | None):  # noqa: ANN201 - a Notice renderer
+def plan_decided(student: str, approved: bool, reason: str | None) -> Callable[[Translator], Screen]:
     def render(t: Translator) -> Screen:
         if approved:
             return Screen(t("✅ The program office approved the training plan for %(student)s. "
@@ -21,7 +23,7 @@ def plan_decided(student: str, approved: bool, reason: str | None):  # noqa: ANN
     return render
 
 
-def result_told(year: int, outcome: Outcome, international: bool):  # noqa: ANN201 - a Notice renderer
+def result_told(year: int, outcome: Outcome, international: bool) -> Callable[[Translator], Screen]:
     def render(t: Translator) -> Screen:
         lines = [t("🎓 Your annual evaluation for %(year)d: <b>%(outcome)s</b>.", year=year,
                    outcome=Msgid(OUTCOME_LABELS[outcome]))]
@@ -33,7 +35,7 @@ def result_told(year: int, outcome: Outcome, international: bool):  # noqa: ANN2
     return render
 
 
-async def queue(session, notices: Iterable[Notice], now: datetime, zone: tzinfo) -> int:  # noqa: ANN001
+async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime, zone: tzinfo) -> int:
     """Puts notices into the outbox in each person's language (what the engine does after an update)."""
     notices = list(notices)
     languages = await people.languages_of(session, (n.person_id for n in notices))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from handlers import (
     broadcast,
-    growth_log,
     evaluation,
+    growth_log,
     language,
     mentor,
     menu,

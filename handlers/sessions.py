@@ -16,7 +16,6 @@ from storage import people
 from storage import sessions as training
 
 
-
 class Step(StrEnum):
     WHEN = "when"
     PLACE = "place"
@@ -213,7 +212,8 @@ async def send(ctx: Ctx, tap: Send) -> Screen:
 
     def render(t: Translator) -> Screen:
         return Screen(t("📅 <b>%(mentor)s scheduled a session</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\n"
-                        "Will you come?", mentor=mentor_name, when=format_moment(starts_at.astimezone(zone), t.language),
+                        "Will you come?", mentor=mentor_name,
+                        when=format_moment(starts_at.astimezone(zone), t.language),
                         place=place, topic=topic),
                       buttons=rows(Button(t("✅ I will come"), WillCome(session_id)),
                                    Button(t("❌ I cannot come"), CannotCome(session_id))))
@@ -251,4 +251,5 @@ async def _answer(ctx: Ctx, session_id: int, attending: bool) -> Screen:
                  place=found.place)
     after = ctx.t("After the session, file a growth log: it will be offered first under /log.") if attending else ""
     return Screen("\n".join(x for x in (text, answer, after) if x), replace=True,
-                  buttons=rows(Button(ctx.t("Change my answer"), CannotCome(found.id) if attending else WillCome(found.id))))
+                  buttons=rows(Button(ctx.t("Change my answer"),
+                                      CannotCome(found.id) if attending else WillCome(found.id))))

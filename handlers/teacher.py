@@ -16,7 +16,6 @@ from storage import logs, people
 from storage.models import GrowthLog, Person
 
 
-
 class Step(StrEnum):
     REASON = "reason"
 
@@ -69,7 +68,8 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     for number, (log, name) in enumerate(found, start=1):
         files = f" · 📎{len(log.attachments)}" if log.attachments else ""
         lines.append(f"\n<b>#{number} {esc(name)}</b> · {ctx.day(log.activity_date)} · "
-                     f"{esc(activity_label(ctx.t, log.kind))} · {ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
+                     f"{esc(activity_label(ctx.t, log.kind))} · "
+                     f"{ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
                      f"{esc(excerpt(log.did, 120))}")
         buttons.append((Button(ctx.t("✅ #%(n)d", n=number), ConfirmLog(log.id, seen)),
                         Button(ctx.t("↩️ #%(n)d", n=number), SendBack(log.id)),
@@ -113,9 +113,11 @@ async def _confirm(ctx: Ctx, wanted: list[GrowthLog]) -> list[GrowthLog]:
         day, kind, done, required = log.activity_date, log.kind, count_sessions(found[log.student_id]), \
             year.sessions_required
 
-        def render(t: Translator, day: date = day, kind: str = kind, done: int = done) -> Screen:
+        def render(t: Translator, day: date = day, kind: str = kind, done: int = done,
+                   required: int = required) -> Screen:
             return Screen(t("✅ Your teacher confirmed your growth log of %(day)s (%(kind)s). Confirmed sessions: "
-                            "%(done)d/%(required)d.", day=day, kind=activity_label(t, kind), done=done, required=required))
+                            "%(done)d/%(required)d.", day=day, kind=activity_label(t, kind), done=done,
+                            required=required))
 
         ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{now.isoformat()}", render)
     return confirmed_logs
@@ -214,10 +216,12 @@ async def take_reason(ctx: Ctx, text: str) -> Screen:
 
     def render(t: Translator) -> Screen:
         return Screen(t("↩️ Your teacher sent back your growth log of %(day)s (%(kind)s):\n%(reason)s\n"
-                        "Change it and it goes back for confirmation.", day=day, kind=activity_label(t, kind), reason=reason),
+                        "Change it and it goes back for confirmation.", day=day, kind=activity_label(t, kind),
+                        reason=reason),
                       buttons=rows(Button(t("✏️ Open the log"), OpenMyLog(log_id))))
 
-    ctx.notify(log.student_id, "log_rejected", f"log-reviewed:{log.id}:{log.reviewed_at.isoformat()}", render)
+    reviewed = (log.reviewed_at or ctx.now()).isoformat()
+    ctx.notify(log.student_id, "log_rejected", f"log-reviewed:{log.id}:{reviewed}", render)
     return await confirm_page(ctx, note=ctx.t("Sent back ↩️ The student has been told why."))
 
 
@@ -262,7 +266,8 @@ async def school_overview(ctx: Ctx) -> Screen:
 @teacher.button(Nudge, role=Role.TEACHER)
 async def nudge(ctx: Ctx, tap: Nudge) -> Screen:
     student = await ctx.session.get(Person, tap.student_id)
-    if student is None or student.school_id != ctx.me.school_id or Role.STUDENT.value not in {r.role for r in student.roles}:
+    if student is None or student.school_id != ctx.me.school_id \
+            or Role.STUDENT.value not in {r.role for r in student.roles}:
         raise NotFound()
     today = ctx.today()
     teacher_name = ctx.me.name

@@ -8,10 +8,8 @@ from typing import Any
 
 from bot import metrics
 from bot.channels.intake import TakesUpdates
-
 from handlers.kit import SETTLED, Button, FileRef, Incoming, Reply, Screen, settled_label
 from handlers.reachability import membership_changed
-from program.i18n import translator
 from scheduler.delivery import RecipientBlocked, RetryLater
 
 log = logging.getLogger(__name__)

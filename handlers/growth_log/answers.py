@@ -92,7 +92,7 @@ async def take_text(ctx: Ctx, text: str) -> Screen:
 
 @both.button(NextPart, STUDENT, steps=PARTS)
 async def next_after_text(ctx: Ctx, tap: NextPart) -> Screen:
-    part = Step(ctx.state.step)
+    part = Step(ctx.state.step or Step.DID)
     if tap.part != part.value:  # "Next" under an earlier part
         raise Stale(ctx.services.flows[ctx.state.flow or ""])
     if part not in OPTIONAL_PARTS and not ctx.state.draft.get(part.value):

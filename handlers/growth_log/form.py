@@ -135,7 +135,7 @@ async def ask_date_text(ctx: Ctx) -> Screen:
 
 @form.asks(*PARTS)
 async def ask_part(ctx: Ctx) -> Screen:
-    part = Step(ctx.state.step)
+    part = Step(ctx.state.step or Step.DID)
     draft = ctx.state.draft
     question = ctx.t(TEXT_PARTS[part.value][0])
     lines = [form.header(ctx, part), f"<b>{question}</b>",

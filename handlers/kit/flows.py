@@ -11,8 +11,7 @@ from program.i18n import N_
 from program.roles import Role
 
 if TYPE_CHECKING:
-    from handlers.kit.context import Ctx
-    from handlers.kit.screens import Reply, Screen
+    pass
 
 
 Handler = Callable[..., Awaitable[Any]]
@@ -108,7 +107,8 @@ class Flow:
     def files(self, *steps: StrEnum) -> Callable[[H], H]:
         """Files sent at these steps (none named: at any step of this flow)."""
         def register(fn: H) -> H:
-            for step in self._step_names(steps) or [None]:
+            names: list[str | None] = [*self._step_names(steps)] or [None]
+            for step in names:
                 self.file_steps[step] = fn
             return fn
         return register

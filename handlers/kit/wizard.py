@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from handlers.kit.context import Ctx
 from handlers.kit.flows import Flows, Roles
@@ -21,6 +21,7 @@ from handlers.kit.payloads import MalformedPayload, Payload
 from handlers.kit.screens import Button, Screen, rows
 
 Asker = Callable[[Ctx], Awaitable[Screen]]
+A = TypeVar("A", bound=Callable[..., Awaitable[Screen]])
 BACK_TO_REVIEW = "_back"  # the draft key the wizard keeps while one part is being changed from the review
 REWRITE = "_rewrite"  # a text part reached again from the review: the next message replaces it
 
@@ -63,9 +64,9 @@ class Wizard:
             self.flows.prompt(self.change)(self._part_menu)
 
     # ---- declaring ----------------------------------------------------------------------------------
-    def asks(self, *steps: StrEnum) -> Callable[[Asker], Asker]:
+    def asks(self, *steps: StrEnum) -> Callable[[A], A]:
         """The question of a step; also how the engine asks again after wrong input or a stale button."""
-        def register(fn: Asker) -> Asker:
+        def register(fn: A) -> A:
             for step in steps:
                 self.askers[step.value] = fn
             self.flows.prompt(*steps)(fn)
