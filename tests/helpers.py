@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram_common import parse_command
 from handlers.engine import Engine
-from handlers.kit import Services
-from handlers.kit import Button, FileRef, Incoming, Reply, Screen
+from handlers.kit import Button, FileRef, Incoming, Reply, Screen, Services
 from handlers.registry import build_engine
 from program.roster import parse_roster, read_table
 from storage import invites

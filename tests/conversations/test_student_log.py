@@ -137,3 +137,33 @@ async def test_typing_while_looking_at_progress_continues_the_log(engine, servic
     await student.send("📈 我的进度")
     await student.send("第二段")
     assert "已记下（7/2000" in student.last
+
+
+async def test_an_old_button_says_truthfully_where_things_stand(engine, services):
+    """Issue 8: an old "下一步" used to say "send /log" while the draft was open; an old "✅ 提交" said it after filing."""
+    student = await joined(engine, services, "王小明", 1011)
+    await start_log(student)
+    await student.send("参观了物理实验室。")
+    old_next = student.find("下一步").payload
+    await student.press("下一步")
+    await student.press("跳过")  # now at "problems and next steps"
+    await student.press(payload=old_next)
+    assert "这是之前消息里的按钮" in student.said(2) and "现在进行到这里" in student.said(2)
+    assert "遇到了什么问题" in student.last or "问题" in student.last  # the question it is at now, again
+    assert "发送 /log" not in student.said(2)
+
+    await student.send("/cancel")  # paused: the draft is kept
+    await student.press(payload=old_next)
+    assert "发送 /log 继续写草稿" in student.last
+
+    await student.send("/log")
+    await student.press("继续")
+    await student.press("跳过")
+    await student.press("2 小时")
+    await student.press("无附件")
+    old_submit = student.find("提交").payload
+    await student.press("提交")
+    await student.press(payload=old_submit)
+    assert "已经提交或已丢弃" in student.last and "继续写草稿" not in student.last
+    async with services.sessions() as session:
+        assert len((await session.execute(select(GrowthLog))).scalars().all()) == 1
