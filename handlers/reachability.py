@@ -1,7 +1,8 @@
 """A person blocked or unblocked the bot (Telegram's my_chat_member): mark it at once, and send what waited for them."""
 from __future__ import annotations
 
-from handlers.engine import REQUEUE_WINDOW, Services
+from handlers.engine import REQUEUE_WINDOW
+from handlers.kit import Services
 from storage import outbox, people, plumbing
 
 
