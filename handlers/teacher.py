@@ -5,6 +5,7 @@ from datetime import date
 from enum import StrEnum
 
 from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, excerpt, id_from, rows
+from handlers.kit.payloads import Stamp
 from handlers.views.links import NewLog, OpenMyLog, PendingConfirmations
 from handlers.views.logs import activity_label, attachment_screens, draft_of, hours_text, summary
 from program.errors import InvalidInput, NotAllowed, NotFound
@@ -26,11 +27,11 @@ teacher = Flow("tch", Step, done_hint=N_("That log is no longer waiting for a re
 
 class ConfirmLog(Payload, flow="tch", action="ok"):
     log_id: int
-    seen: int  # when the list was shown (a timestamp): a log changed since cannot be confirmed from it
+    seen: Stamp  # when the list was shown: a log changed since then cannot be confirmed from it
 
 
 class ConfirmAll(Payload, flow="tch", action="all"):
-    seen: int
+    seen: Stamp
     ids: str  # "12.13.14": the logs on the page the teacher saw
 
 
@@ -123,9 +124,9 @@ async def _confirm(ctx: Ctx, wanted: list[GrowthLog]) -> list[GrowthLog]:
     return confirmed_logs
 
 
-def _seen_stamp(ctx: Ctx) -> int:
+def _seen_stamp(ctx: Ctx) -> Stamp:
     """When the teacher was shown the logs (whole seconds, rounded up), carried in the buttons."""
-    return int(ctx.now().timestamp()) + 1
+    return Stamp(int(ctx.now().timestamp()) + 1)
 
 
 def _changed_since(log: GrowthLog, seen: int) -> bool:

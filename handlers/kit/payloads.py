@@ -15,6 +15,7 @@ from program.i18n import N_
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a bigger id cannot exist, and asyncpg would refuse to send it
 SEPARATOR = ":"
+Stamp = typing.NewType("Stamp", int)  # a moment in whole seconds since 1970, e.g. when a list was shown
 
 
 class MalformedPayload(NotFound):
@@ -37,8 +38,8 @@ def id_from(value: str) -> int:
 class Payload:
     """Base of every button payload. Subclasses are frozen dataclasses; fields are int, bool, str or a StrEnum.
 
-    An int field named "…id" is a record's id (at most PostgreSQL's integer); other ints are counts, pages
-    or timestamps.
+    An int is an id, a page or a count: at most PostgreSQL's integer, or it reads as "not found". A moment
+    (seconds since 1970) is a `Stamp`.
 
     `flow=None` makes a form payload that several flows share (the growth log and its edit flow): it is
     packed with the flow it belongs to, `payload.pack(flow.name)`.
@@ -86,17 +87,17 @@ class Payload:
             raise MalformedPayload()
         values: dict[str, Any] = {}
         for (name, kind, _), arg in zip(fields, args, strict=False):
-            values[name] = _value(kind, arg, is_id=name.endswith("id"))
+            values[name] = _value(kind, arg)
         return cls(**values)
 
 
-def _value(kind: Any, arg: str, *, is_id: bool) -> Any:
-    if kind is int and is_id:
-        return id_from(arg)  # a record's id: one that cannot exist reads as "not found"
+def _value(kind: Any, arg: str) -> Any:
     if kind is int:
+        return id_from(arg)  # an id, a page, a count: one that cannot exist reads as "not found"
+    if kind is Stamp:
         if not (arg.isascii() and arg.isdigit()) or len(arg) > 12:
             raise MalformedPayload()
-        return int(arg)
+        return Stamp(int(arg))
     if kind is bool:
         if arg not in ("0", "1"):
             raise MalformedPayload()

@@ -19,6 +19,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.flows import Flows, Roles
 from handlers.kit.payloads import MalformedPayload, Payload
 from handlers.kit.screens import Button, Screen, rows
+from program.i18n import N_
 
 Asker = Callable[[Ctx], Awaitable[Screen]]
 A = TypeVar("A", bound=Callable[..., Awaitable[Screen]])
@@ -51,6 +52,10 @@ class Wizard:
     rewritable: frozenset[StrEnum] = frozenset()  # parts written in several messages: see REWRITE
     cancel: Payload | None = None  # what the first step's back button does
     substeps: tuple[StrEnum, ...] = ()  # unnumbered steps inside the form (typing a date after "another date")
+    # When the numbered steps depend on what is being filled in (an evaluation's questions differ per kind):
+    active: Callable[[Ctx], tuple[StrEnum, ...]] | None = None  # the steps of `order` in use now
+    label_of: Callable[[Ctx, StrEnum], str] | None = None  # a part's name in "which part?", translated
+    change_question: str = N_("Which part do you want to change?")
     askers: dict[str, Asker] = field(default_factory=dict, init=False)
     reviewer: Asker | None = field(default=None, init=False)
 
@@ -79,9 +84,13 @@ class Wizard:
         return fn
 
     # ---- the frame of a question ---------------------------------------------------------------------
+    def steps_now(self, ctx: Ctx) -> tuple[StrEnum, ...]:
+        return self.active(ctx) if self.active is not None else self.order
+
     def header(self, ctx: Ctx, step: StrEnum) -> str:
-        number = self.order.index(step) + 1
-        return ctx.t("%(title)s · step %(n)d of %(total)d", title=self.title(ctx), n=number, total=len(self.order))
+        order = self.steps_now(ctx)
+        return ctx.t("%(title)s · step %(n)d of %(total)d", title=self.title(ctx), n=order.index(step) + 1,
+                     total=len(order))
 
     def link(self, ctx: Ctx, payload: Payload) -> str:
         """A form payload packed for the flow this form is running in."""
@@ -90,10 +99,17 @@ class Wizard:
     def back(self, ctx: Ctx, step: StrEnum) -> Button | None:
         if ctx.state.draft.get(BACK_TO_REVIEW):
             return Button(ctx.t("« Back to review"), self.link(ctx, ToReview()))
-        index = self.order.index(step) if step in self.order else 0
+        order = self.steps_now(ctx)
+        index = order.index(step) if step in order else 0
         if index == 0:
             return Button(ctx.t("✖️ Cancel"), self.link(ctx, self.cancel)) if self.cancel else None
-        return Button(ctx.t("« Back"), self.link(ctx, GoTo(self.order[index - 1].value)))
+        return Button(ctx.t("« Back"), self.link(ctx, GoTo(order[index - 1].value)))
+
+    def following(self, ctx: Ctx, step: StrEnum) -> StrEnum | None:
+        """The numbered step after this one, or None after the last."""
+        order = self.steps_now(ctx)
+        index = order.index(step) + 1
+        return order[index] if index < len(order) else None
 
     def rewriting(self, ctx: Ctx, step: StrEnum) -> bool:
         return ctx.state.draft.get(REWRITE) == step.value
@@ -115,9 +131,10 @@ class Wizard:
 
     async def after(self, ctx: Ctx, step: StrEnum) -> Screen:
         """The next step, or back to the review when this part was being changed from there."""
-        if ctx.state.draft.get(BACK_TO_REVIEW) or step == self.order[-1]:
+        following = self.following(ctx, step)
+        if ctx.state.draft.get(BACK_TO_REVIEW) or following is None:
             return await self.show_review(ctx)
-        return await self.ask(ctx, self.order[self.order.index(step) + 1])
+        return await self.ask(ctx, following)
 
     async def show_review(self, ctx: Ctx) -> Screen:
         assert self.reviewer is not None, "a wizard needs @form.reviews"
@@ -126,7 +143,7 @@ class Wizard:
         return await self.reviewer(ctx)
 
     async def _go_to(self, ctx: Ctx, tap: GoTo) -> Screen:
-        step = next((s for s in self.order if s.value == tap.step), None)
+        step = next((s for s in self.steps_now(ctx) if s.value == tap.step), None)
         if step is None:
             raise MalformedPayload()
         return await self.ask(ctx, step)
@@ -141,8 +158,12 @@ class Wizard:
         return await self._part_menu(ctx)
 
     async def _part_menu(self, ctx: Ctx) -> Screen:
-        buttons = [Button(ctx.t(self.labels[s]), self.link(ctx, GoTo(s.value))) for s in self.order if s in self.labels]
-        return Screen(ctx.t("Which part do you want to change?"), replace=True,
+        def label(step: StrEnum) -> str:
+            return self.label_of(ctx, step) if self.label_of else ctx.t(self.labels[step])
+
+        buttons = [Button(label(s), self.link(ctx, GoTo(s.value)))
+                   for s in self.steps_now(ctx) if self.label_of or s in self.labels]
+        return Screen(ctx.t(self.change_question), replace=True,
                       buttons=rows(*buttons, Button(ctx.t("« Back to review"), self.link(ctx, ToReview()))))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from storage import evaluations, invites, logs, plumbing
 from storage.db import create_engine, session_factory
 from storage.models import Account, Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, Supervision
+from handlers.kit.wizard import GoTo
 from handlers.views.links import EditLog
 from tests.conftest import at
 from tests.helpers import Chat, import_roster, invite_code, joined, make_engine, make_services
@@ -148,7 +149,7 @@ async def test_two_co_mentors_answer_different_questions_at_once(pair, monkeypat
     await li.press("良好")  # question 1; 李明 is now at question 2
     await zhao.press(payload=f"ev:open:initial:{wang.id}")
     evaluation = (await stored(services, Evaluation))[0]
-    await zhao.press(payload=f"ev:q:{evaluation.id}:2")  # 赵华 goes to question 3, the topic
+    await zhao.press(payload=GoTo("q3").pack("ev"))  # 赵华 goes to question 3, the topic
     Rendezvous().after(monkeypatch, evaluations, "of_mentor")
     await asyncio.gather(li.send("按计划参加培养，积极主动。"), zhao.send("二维材料中的电子输运"))
     answers = (await stored(services, Evaluation))[0].answers

@@ -6,6 +6,7 @@ from enum import StrEnum
 import pytest
 
 from handlers.kit import MAX_ID, Button, MalformedPayload, NoSuchId, Payload
+from handlers.kit.payloads import Stamp
 from handlers.kit.wizard import GoTo
 from handlers.views.links import EvaluationStudents, LogSession
 from program.evaluations import EvaluationKind
@@ -43,15 +44,29 @@ def test_a_wrong_number_of_parts_is_malformed(args):
 
 
 @pytest.mark.parametrize("wall", ["-1", "abc", "", "1e3", str(MAX_ID + 1), "9" * 40, "７"])
-def test_an_id_that_cannot_exist_reads_as_not_found(wall):
+def test_an_id_or_a_count_that_cannot_exist_reads_as_not_found(wall):
     with pytest.raises(NoSuchId):
         Paint.parse([wall, "red"])
+    with pytest.raises(NoSuchId):
+        Paint.parse(["7", "red", wall])
 
 
-@pytest.mark.parametrize("args", [["7", "green"], ["7", "red", "x"], ["7", "red", "1", "2"]])
-def test_a_foreign_enum_value_a_non_number_or_a_non_flag_is_malformed(args):
+@pytest.mark.parametrize("args", [["7", "green"], ["7", "red", "1", "2"]])
+def test_a_foreign_enum_value_or_a_non_flag_is_malformed(args):
     with pytest.raises(MalformedPayload):
         Paint.parse(args)
+
+
+def test_a_moment_may_exceed_an_id_but_not_twelve_digits():
+    class Shown(Payload, flow="demo", action="shown"):
+        log_id: int
+        seen: Stamp
+
+    assert Shown.parse(["7", "9999999999"]).seen == 9999999999
+    with pytest.raises(MalformedPayload):
+        Shown.parse(["7", "9" * 13])
+    with pytest.raises(NoSuchId):
+        Shown.parse(["9999999999", "1"])
 
 
 def test_enums_from_the_rules_are_checked_too():
