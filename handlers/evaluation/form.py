@@ -89,11 +89,6 @@ def _title(ctx: Ctx) -> str:
     return ctx.t("%(kind)s · %(name)s", kind=Msgid(KIND_LABELS[kind_now(ctx)]), name=ctx.state.draft["student"])
 
 
-form = Wizard(Flows(evaluate), Step, order=QUESTION_STEPS, review=Step.REVIEW, title=_title, role=Role.MENTOR,
-              change=Step.CHANGE, active=questions_now, change_question=N_("Which answer do you want to change?"),
-              label_of=lambda ctx, step: ctx.t(question_at(ctx, step).title))
-
-
 def year_now(ctx: Ctx) -> ProgramYear:
     return ctx.services.calendar.for_date(ctx.today())
 
@@ -119,3 +114,12 @@ async def mine(ctx: Ctx, evaluation_id: int) -> tuple[Evaluation, Person]:
     if evaluation is None or student is None:
         raise NotFound(NOT_YOURS)
     return evaluation, student
+
+
+async def _window_still_open(ctx: Ctx) -> None:
+    await window_check(ctx, kind_now(ctx))
+
+
+form = Wizard(Flows(evaluate), Step, order=QUESTION_STEPS, review=Step.REVIEW, title=_title, role=Role.MENTOR,
+              change=Step.CHANGE, active=questions_now, change_question=N_("Which answer do you want to change?"),
+              label_of=lambda ctx, step: ctx.t(question_at(ctx, step).title), guard=_window_still_open)

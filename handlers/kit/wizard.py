@@ -55,6 +55,7 @@ class Wizard:
     # When the numbered steps depend on what is being filled in (an evaluation's questions differ per kind):
     active: Callable[[Ctx], tuple[StrEnum, ...]] | None = None  # the steps of `order` in use now
     label_of: Callable[[Ctx, StrEnum], str] | None = None  # a part's name in "which part?", translated
+    guard: Callable[[Ctx], Awaitable[None]] | None = None  # may refuse changing a part (a closed window)
     change_question: str = N_("Which part do you want to change?")
     askers: dict[str, Asker] = field(default_factory=dict, init=False)
     reviewer: Asker | None = field(default=None, init=False)
@@ -146,12 +147,16 @@ class Wizard:
         step = next((s for s in self.steps_now(ctx) if s.value == tap.step), None)
         if step is None:
             raise MalformedPayload()
+        if self.guard is not None:
+            await self.guard(ctx)
         return await self.ask(ctx, step)
 
     async def _to_review(self, ctx: Ctx, tap: ToReview) -> Screen:
         return await self.show_review(ctx)
 
     async def _choose_part(self, ctx: Ctx, tap: ChangePart) -> Screen:
+        if self.guard is not None:
+            await self.guard(ctx)
         ctx.state.draft[BACK_TO_REVIEW] = True
         assert self.change is not None
         ctx.state.goto(self.change)
