@@ -1,6 +1,7 @@
 """What the office's buttons offer: schools, a school's students page by page, whom to move a student to."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from program.roles import Role
@@ -54,3 +55,30 @@ async def test_a_move_replaces_the_mentors_and_says_when_nothing_changed(session
         assert not await office.move_student(session, who["王小明"], "mentor", [who["赵华教授"]])
         assert [p.name for p in await office.supervisors_of(session, who["王小明"], "mentor")] == ["赵华教授"]
         assert [p.name for p in await office.supervisors_of(session, who["王小明"], "teacher")] == ["张丽"]
+
+
+async def test_a_plan_revised_since_the_office_opened_it_is_not_decided_unread(sessions, clock, calendar):
+    from program.errors import NotAllowed
+    from program.plans import PlanContent
+    from storage import plans
+
+    await import_roster(make_services(sessions, clock, calendar), ROSTER)
+    content = PlanContent("目标", "阅读", "课题", {3: 5, 4: 5})
+    async with sessions() as session, session.begin():
+        who = dict((await session.execute(select(Person.name, Person.id))).all())
+        plan, draft = await plans.draft_for(session, student_id=who["王小明"], year=2026, author_id=who["李明教授"],
+                                            now=clock.now())
+        plans.write(plan, draft, content, who["李明教授"], clock.now())
+        plans.submit(plan, draft, clock.now())
+        await plans.decide(session, plan_id=plan.id, office_id=who["王主任"], approve=False, reason="再具体些",
+                           now=clock.now(), version_seen=1)
+        plan, draft = await plans.draft_for(session, student_id=who["王小明"], year=2026, author_id=who["李明教授"],
+                                            now=clock.now())
+        plans.submit(plan, draft, clock.now())
+        with pytest.raises(NotAllowed):  # the office read version 1; version 2 waits unread
+            await plans.decide(session, plan_id=plan.id, office_id=who["王主任"], approve=True, reason=None,
+                               now=clock.now(), version_seen=1)
+        assert plan.status == "submitted" and await plans.mentors_of(session, who["王小明"]) == [who["李明教授"]]
+        await plans.decide(session, plan_id=plan.id, office_id=who["王主任"], approve=True, reason=None,
+                           now=clock.now(), version_seen=2)
+        assert (plan.status, plan.approved) == ("approved", 2)
