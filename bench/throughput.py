@@ -82,7 +82,8 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
         else:
             command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), engine_name]
         process = await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT, preexec_fn=pinned(0),
-                                                       stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                       stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=asyncio.subprocess.DEVNULL)
         try:
             for _ in range(300):  # bounded: wait until the bot polls
                 if emu.calls_to("getUpdates"):

@@ -10,15 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Sequence
 
-from bot.rehearsal import anchor_command, command_clock
 from bot.logs import redact, setup_logging
+from bot.rehearsal import anchor_command, command_clock
 from bot.settings import Settings
 from bot.terminal import print_table
+from program.cells import csv_row
 from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role, parse_role
 from program.roster import RosterFileError, parse_roster, read_table
-from program.cells import csv_row
 
 
 def _cli_language(explicit: str | None) -> Translator:

@@ -12,9 +12,9 @@ from typing import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program import reminders as actions
+from program.annual import MATERIAL_LABELS, missing_materials
 from program.calendar import ProgramCalendar, ProgramYear
 from program.clock import PROGRAM_ZONE
-from program.annual import MATERIAL_LABELS, missing_materials
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
 from program.i18n import N_, Msgid, Safe, Translator, format_day, format_moment
 from program.occasions import local_day, session_evening_due, session_log_expires

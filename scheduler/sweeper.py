@@ -13,8 +13,13 @@ from program.calendar import ProgramCalendar
 from program.clock import PROGRAM_ZONE, Clock
 from program.evaluations import KIND_WINDOWS, EvaluationKind, evaluation_window
 from program.occasions import (
-    daytime_reached, deadline_occasion, evening_buckets, local_day, monthly_occasion,
-    student_deadlines, weekly_occasion,
+    daytime_reached,
+    deadline_occasion,
+    evening_buckets,
+    local_day,
+    monthly_occasion,
+    student_deadlines,
+    weekly_occasion,
 )
 from program.reminders import Rule
 from program.sessions import expected_by

@@ -132,7 +132,8 @@ async def submitted_counts(session: AsyncSession, year: int) -> dict[str, int]:
     return {kind: count for kind, count in rows}
 
 
-async def recent_changes(session: AsyncSession, offset: int, limit: int) -> list[tuple[EvaluationChange, Evaluation, str, str]]:
+async def recent_changes(session: AsyncSession, offset: int,
+                         limit: int) -> list[tuple[EvaluationChange, Evaluation, str, str]]:
     """Evaluation changes, newest first, with who made them and whose evaluation it is."""
     from sqlalchemy.orm import aliased
 

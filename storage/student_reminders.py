@@ -12,11 +12,26 @@ from program.occasions import EveningBucket, Occasion
 from program.reminders import ReminderConfig, Rule
 from program.roles import Role
 from storage.models import (
-    Account, AnnualMaterial, GrowthLog, OutboxMessage, Person, SessionInvitee, TrainingSession,
+    Account,
+    AnnualMaterial,
+    GrowthLog,
+    OutboxMessage,
+    Person,
+    SessionInvitee,
+    TrainingSession,
 )
 from storage.sqltime import epoch, shifted
 from storage.sweeps import (
-    confirmed_sessions, first_swept, insert, insert_occasion, joined, key, moment, not_muted, reachable, values,
+    confirmed_sessions,
+    first_swept,
+    insert,
+    insert_occasion,
+    joined,
+    key,
+    moment,
+    not_muted,
+    reachable,
+    values,
 )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from bot import metrics
 from bot.channels.intake import TakesUpdates
-
 from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.menu import MENU
 from handlers.reachability import membership_changed

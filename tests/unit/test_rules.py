@@ -9,10 +9,22 @@ from program.calendar import Window, load_calendar
 from program.dates import parse_activity_date, parse_session_start
 from program.errors import InvalidInput, NotAllowed
 from program.evaluations import (
-    EvaluationKind, OpenWindow, QUESTIONS, check_answer, ensure_window_open, evaluation_window, missing_answers,
+    QUESTIONS,
+    EvaluationKind,
+    OpenWindow,
+    check_answer,
+    ensure_window_open,
+    evaluation_window,
+    missing_answers,
 )
 from program.growth_log import (
-    TEXT_LIMIT, ActivityKind, EditCheck, LogStatus, check_text_part, ensure_editable, parse_hours,
+    TEXT_LIMIT,
+    ActivityKind,
+    EditCheck,
+    LogStatus,
+    check_text_part,
+    ensure_editable,
+    parse_hours,
 )
 from program.i18n import translator
 from program.invites import InviteFacts, InviteState, invite_state, looks_like_code, new_code
@@ -124,7 +136,8 @@ def test_evaluation_windows_and_the_office_reopening():
     assert "closed" in after.value.message
     translated = translator("zh_CN")(after.value.message, **after.value.params)
     assert "初期评价" in translated and "2026年4月10日" in translated
-    ensure_window_open(EvaluationKind.INITIAL, window, date(2026, 4, 11), OpenWindow(date(2026, 4, 11), date(2026, 4, 15)))
+    reopened = OpenWindow(date(2026, 4, 11), date(2026, 4, 15))
+    ensure_window_open(EvaluationKind.INITIAL, window, date(2026, 4, 11), reopened)
 
 
 def test_evaluation_answers():
