@@ -221,11 +221,6 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
         await engine.dispose()
 
 
-async def migrate_only(settings: Settings) -> int:
-    engine, _ = await _database(settings)
-    await engine.dispose()
-    return 0
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yingcai", description="英才计划 assistant bot")
@@ -309,6 +304,8 @@ def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int
 
         return asyncio.run(run_sandbox(settings, t))
     if command == "migrate":
+        from bot.serve import migrate_only
+
         return asyncio.run(migrate_only(settings))
     if command == "roster":
         return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))
