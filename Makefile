@@ -59,8 +59,9 @@ lint: install
 test: install lint fonts chromium nginx
 	$(BIN)/python -m pytest -q -rs
 
+# Every speed benchmark (bench/run.py); `make bench ARGS=--quick` is the smoke test CI runs (tests/meta).
 bench: install
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
