@@ -162,7 +162,8 @@ async def statements_per_update(workdir: Path) -> dict[str, int]:
     result["/progress"] = await measure(user_id=student, command="progress")
     async with services.sessions() as session:
         log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:{int(clock.now().timestamp()) + 60}")
+    seen = int(clock.now().timestamp()) + 60  # when the teacher was shown the list (a real payload's stamp)
+    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:{seen}")
     async with services.sessions() as session:  # a refused action would measure the wrong path
         status = (await session.execute(select(GrowthLog.status))).scalar_one()
     if status != "confirmed":
