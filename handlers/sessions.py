@@ -6,7 +6,7 @@ from datetime import datetime
 from handlers.kit import Button, Ctx, Flow, Screen, int_arg, rows
 from handlers.mentor import NOT_YOURS
 from program.clock import local_now
-from program.dates import parse_session_time
+from program.session_times import parse_session_time
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Translator, format_moment
 from program.roles import Role
@@ -43,18 +43,19 @@ async def start_scheduling(ctx: Ctx) -> list[Screen]:
 
 @schedule.prompt("when")
 async def ask_when(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("📅 <b>New session</b> · 1/4\nWhen is it? For example 12月5日 15:00-17:00, "
-                        "2026-12-05 15:00 or 明天 9:30 (the end time is optional)."),
+    return Screen(ctx.t("📅 <b>New session</b> · 1/4\nWhen is it? For example Dec 5 3pm-5pm, next Wednesday 3pm "
+                        "or tomorrow 9:30 (the end time is optional)."),
                   buttons=rows(Button(ctx.t("✖️ Cancel"), schedule.payload("cancel"))))
 
 
 @schedule.text("when")
-async def take_when(ctx: Ctx, text: str) -> Screen:
+async def take_when(ctx: Ctx, text: str) -> list[Screen]:
+    """The time as understood, said back with its weekday, before the next question."""
     start, end = parse_session_time(text, local_now(ctx.clock, ctx.services.zone))
     ctx.state.draft["starts_at"] = start.isoformat()
     ctx.state.draft["ends_at"] = end.isoformat() if end else None
     ctx.state.goto("place")
-    return await ask_place(ctx)
+    return [Screen(ctx.t("🕒 When: %(when)s", when=_when(ctx, ctx.state.draft))), await ask_place(ctx)]
 
 
 @schedule.prompt("place")

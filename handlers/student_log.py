@@ -26,7 +26,7 @@ from program.growth_log import (
     parse_hours,
     parse_kind,
 )
-from program.i18n import N_, Translator
+from program.i18n import N_, Translator, month_day
 from program.roles import Role
 from program.text import size_in
 from storage import logs, summaries
@@ -92,7 +92,8 @@ def status_icon(log: Any) -> str:
 
 def log_button_label(ctx: Ctx, log: Any) -> str:
     """How a filed log reads in a list: status, day, kind."""
-    return f"{status_icon(log)} {ctx.day(log.activity_date)} {activity_label(ctx.t, log.kind)}"
+    day = ctx.day(log.activity_date, year=log.activity_date.year != ctx.today().year)
+    return f"{status_icon(log)} {day} {activity_label(ctx.t, log.kind)}"
 
 
 def edit_facts(log: Any) -> EditCheck:
@@ -131,10 +132,16 @@ async def ask_date(ctx: Ctx) -> Screen:
                      _back(ctx, "date")))
 
 
+def training_year(ctx: Ctx) -> tuple[date, date]:
+    """The training period a log filed today belongs to: dates outside it are never accepted."""
+    return ctx.services.calendar.for_date(ctx.today()).training
+
+
 async def ask_date_text(ctx: Ctx) -> Screen:
     ctx.state.goto("date_text")
-    return Screen(ctx.t("Type the date, for example %(example_zh)s or %(example_iso)s.",
-                        example_zh="11月20日", example_iso=date(ctx.today().year, 11, 20).isoformat()),
+    example = max(ctx.today() - timedelta(days=3), training_year(ctx)[0])
+    return Screen(ctx.t("Type the date, for example %(example)s or %(example_iso)s.",
+                        example=month_day(example, ctx.t.language), example_iso=example.isoformat()),
                   buttons=rows(_back(ctx, "date")))
 
 
@@ -307,7 +314,8 @@ async def take_session(ctx: Ctx, session_id: str) -> Screen:
     if found is None:
         raise NotFound()
     draft.update(kind=ActivityKind.MENTOR_MEETING.value, session_id=found.id,
-                 date=check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today()).isoformat())
+                 date=check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today(),
+                                          training_year(ctx)).isoformat())
     return await _go(ctx, "review" if draft.get("back") == "review" else "did")
 
 
@@ -338,7 +346,7 @@ async def log_scheduled_session(ctx: Ctx, session_id: str, confirmed: str = "") 
                       buttons=rows(Button(ctx.t("▶ Continue"), new_log.payload("resume")),
                                    Button(ctx.t.plain("🆕 Log “%(topic)s”", topic=excerpt(found.topic, 20)),
                                           new_log.payload("for", found.id, "new")), per_row=1))
-    day = check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today())
+    day = check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(), ctx.today(), training_year(ctx))
     ctx.state.begin(new_log.name, "did", {"kind": ActivityKind.MENTOR_MEETING.value, "session_id": found.id,
                                           "date": day.isoformat()})
     return await ask(ctx, "did")
@@ -351,13 +359,16 @@ async def take_date_choice(ctx: Ctx, choice: str) -> Screen:
     offsets = {"today": 0, "yesterday": 1}
     if choice not in offsets:
         raise NotFound()
-    draft["date"] = (ctx.today() - timedelta(days=offsets[choice])).isoformat()
+    day = check_activity_date(ctx.today() - timedelta(days=offsets[choice]), ctx.today(), training_year(ctx))
+    draft["date"] = day.isoformat()
     return await _go(ctx, _after(ctx, "date"))
 
 
-async def take_date_text(ctx: Ctx, text: str) -> Screen:
-    ctx.state.draft["date"] = parse_activity_date(text, ctx.today()).isoformat()
-    return await _go(ctx, _after(ctx, "date"))
+async def take_date_text(ctx: Ctx, text: str) -> list[Screen]:
+    """A typed date is said back as understood, with its year, before the next question."""
+    day = parse_activity_date(text, ctx.today(), training_year(ctx))
+    ctx.state.draft["date"] = day.isoformat()
+    return [Screen(ctx.t("📅 Date: %(day)s", day=day)), await _go(ctx, _after(ctx, "date"))]
 
 
 async def take_text(ctx: Ctx, text: str) -> Screen:

@@ -69,7 +69,7 @@ async def test_wrong_input_at_each_step_gets_the_same_question_again(engine, ser
     await student.press("下一步")
     await student.press("跳过")
     await student.press("跳过")
-    await student.send("三个小时")
+    await student.send("好几个小时")
     assert "小时数" in student.said(2)
     await student.send("25")
     await student.send("3")
