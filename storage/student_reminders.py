@@ -137,8 +137,11 @@ async def idle(session: AsyncSession, idle_days: int, now: datetime, today: str)
         return 0
     last = select(func.max(GrowthLog.submitted_at)).where(GrowthLog.student_id == Person.id) \
         .correlate(Person).scalar_subquery()
+    # "No log since `quiet`" as NOT EXISTS, not as a test on `last`: PostgreSQL can run it as one anti-join
+    # instead of a subquery per student; `last` is computed only for the few it selects (their key).
     query = _students(rule).where(
-        joined(Account.bound_at < quiet), or_(last.is_(None), last < quiet),
+        joined(Account.bound_at < quiet),
+        ~exists().where(GrowthLog.student_id == Person.id, GrowthLog.submitted_at >= quiet),
         ~exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.kind == rule.value,
                         OutboxMessage.created_at > quiet)) \
         .add_columns(*values(Person.id, rule, key(Person.id, rule, func.coalesce(epoch(last), 0)), moment(now),
