@@ -65,3 +65,17 @@ async def test_the_scheduler_sweeps_at_start_up_then_every_interval_under_fixed_
         assert len(jobs.scheduler.get_jobs()) == 3, "re-adding a job under its id replaces it"
     finally:
         jobs.shutdown()
+
+
+async def test_the_idle_rule_is_asked_once_a_day_even_when_nobody_is_idle(sessions, calendar):
+    await crowd(sessions, 20, at("2027-02-01 10:00"))
+    clock = SettableClock(at("2027-02-20 09:00"), frozen=True)  # everyone joined less than 30 days ago
+    sweeper = Sweeper(sessions, clock, calendar)
+    await sweeper.sweep()
+    assert sweeper.written["idle"] == 0
+    clock.set(at("2027-02-20 16:00"))
+    await sweeper.sweep()
+    assert "idle" not in sweeper.written, "decided for today"
+    clock.set(at("2027-03-05 09:00"))
+    await sweeper.sweep()
+    assert sweeper.written["idle"] == 20, "a new day: asked again, and a month without logs is idle"
