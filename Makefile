@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install locales bench clean chromium nginx fonts
+.PHONY: run test install lint locales bench clean chromium nginx fonts
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,11 +52,16 @@ nginx:
 	  else echo "nginx is missing and cannot be installed here: the nginx site test will be skipped"; fi; \
 	fi
 
-test: install fonts chromium nginx
+# Lint and types first, so CI fails on them (configuration in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint fonts chromium nginx
 	$(BIN)/python -m pytest -q -rs
 
+# Every speed benchmark (bench/run.py); `make bench ARGS=--quick` is the smoke test CI runs (tests/meta).
 bench: install
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

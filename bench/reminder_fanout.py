@@ -48,8 +48,8 @@ async def probe(app, chat_id: int, person_id: int, mentor_id: int) -> float:  # 
     """A session of this student ended three hours ago: the sweep's statement queues its reminder, due now."""
     now = app.services.clock.now()
     async with app.services.sessions() as session, session.begin():
-        held = TrainingSession(mentor_id=mentor_id, starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=3),
-                               place="实验室", topic=f"探针{chat_id}", created_at=now)
+        held = TrainingSession(mentor_id=mentor_id, starts_at=now - timedelta(hours=5),
+                               ends_at=now - timedelta(hours=3), place="实验室", topic=f"探针{chat_id}", created_at=now)
         session.add(held)
         await session.flush()
         session.add(SessionInvitee(session_id=held.id, student_id=person_id, attending=True))

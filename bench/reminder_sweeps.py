@@ -163,9 +163,9 @@ async def main() -> int:
         urls["SQLite"] = f"sqlite+aiosqlite:///{CACHE / f'sweeps-{suffix}.db'}"
     if args.db in ("postgresql", "both") and (pg := await postgres_url(f"yingcai_bench_sweeps_{suffix}")):
         urls["PostgreSQL"] = pg
-    report: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
-                    "cpus": os.cpu_count(), "size": size.__dict__, "goal_seconds_per_sweep": 1.0,
-                    "indexes": INDEXES, "databases": {}}
+    report: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "python": platform.python_version(), "cpus": os.cpu_count(), "size": size.__dict__,
+                    "goal_seconds_per_sweep": 1.0, "indexes": INDEXES, "databases": {}}
     for name, url in urls.items():
         print(f"{name}: preparing {size.students:,} students, {size.mentors:,} mentors, {size.teachers:,} teachers, "
               f"{size.logs:,} logs…", flush=True)

@@ -78,11 +78,12 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
                "DATABASE_URL": url, "YINGCAI_POLL_TIMEOUT": "2", "LOG_LEVEL": "WARNING"}
         if kind == "flow":
             await prepare(url, students)
-            command = [sys.executable, "-m", "bot", "run"]
+            command = [sys.executable, "-m", "bot", "run", "--no-scheduler"]  # like the echo bot: no sweeps
         else:
             command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), engine_name]
         process = await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT, preexec_fn=pinned(0),
-                                                       stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                       stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=asyncio.subprocess.DEVNULL)
         try:
             for _ in range(300):  # bounded: wait until the bot polls
                 if emu.calls_to("getUpdates"):
@@ -100,6 +101,7 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
                 await asyncio.sleep(0.01)
             elapsed = time.perf_counter() - started
             answered = len(emu.calls_to("sendMessage")) - before
+            peak_rss = peak_rss_mib(process.pid)
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -107,7 +109,18 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
             except asyncio.TimeoutError:
                 process.kill()
     return {"kind": kind, "engine": engine_name, "updates": total, "answered": answered,
-            "seconds": round(elapsed, 3), "updates_per_second": round(answered / elapsed, 1)}
+            "seconds": round(elapsed, 3), "updates_per_second": round(answered / elapsed, 1), "peak_rss_mib": peak_rss}
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The bot process's peak resident memory (Linux's VmHWM), read before it is stopped."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 class StatementCounter:
@@ -149,7 +162,8 @@ async def statements_per_update(workdir: Path) -> dict[str, int]:
     result["/progress"] = await measure(user_id=student, command="progress")
     async with services.sessions() as session:
         log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:9999999999")
+    seen = int(clock.now().timestamp()) + 60  # when the teacher was shown the list (a real payload's stamp)
+    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:{seen}")
     async with services.sessions() as session:  # a refused action would measure the wrong path
         status = (await session.execute(select(GrowthLog.status))).scalar_one()
     if status != "confirmed":
@@ -170,7 +184,11 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--messages", type=int, default=10, help="messages per student")
+    parser.add_argument("--quick", action="store_true", help="a smoke test: 10 students, 3 messages each")
+    parser.add_argument("--out", type=Path, default=RESULTS.parent, help="where the JSON goes")
     args = parser.parse_args()
+    if args.quick:
+        args.students, args.messages = 10, 3
     workdir = ROOT / "bench" / "results" / "tmp"
     workdir.mkdir(parents=True, exist_ok=True)
     for old in workdir.glob("*.db*"):
@@ -183,7 +201,7 @@ async def main() -> int:
             run = await run_load(kind, engine_name, args.students, args.messages, workdir)
             runs.append(run)
             print(f"{engine_name:8s} {kind:5s} {run['answered']:5d}/{run['updates']} answered in {run['seconds']:7.2f}s"
-                  f" = {run['updates_per_second']:8.1f} updates/s")
+                  f" = {run['updates_per_second']:8.1f} updates/s, peak RSS {run['peak_rss_mib']} MiB")
     ratios = {}
     for engine_name in ("aiogram", "ptb"):
         echo, flow = (next(r for r in runs if r["engine"] == engine_name and r["kind"] == k) for k in ("echo", "flow"))
@@ -192,13 +210,15 @@ async def main() -> int:
     sql = await statements_per_update(workdir)
     for path, count in sql.items():
         print(f"SQL statements — {path}: {count}")
-    RESULTS.write_text(json.dumps({
+    target = args.out / ("throughput-quick.json" if args.quick else RESULTS.name)
+    args.out.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "students": args.students,
         "messages_per_student": args.messages, "database": "SQLite (file, WAL)", "runs": runs,
         "flow_to_echo_ratio": ratios, "sql_statements_per_update": sql}, ensure_ascii=False, indent=2),
         encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    print(f"written to {target}")
     return 0
 
 

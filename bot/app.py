@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import metrics
-from bot.channels.intake import Intake
+from bot.channels.intake import POLLING, Intake
 from bot.logs import redact
 from bot.runtime import leadership_for, settle, waker, webhook_secret
 from bot.settings import Settings, host_port
@@ -24,9 +24,9 @@ from program.calendar import load_calendar
 from program.clock import Clock
 from scheduler.delivery import DeliveryWorker, RateLimiter
 from scheduler.jobs import Jobs
+from scheduler.leader import Leadership
 from scheduler.reminder_texts import ReminderTexts
 from scheduler.sweeper import Sweeper
-from scheduler.leader import Leadership
 from storage.db import create_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class App:
         await self.database.dispose()
 
 
-def make_channels(settings: Settings, engine: Engine, intake: Intake = Intake()) -> list[Any]:
+def make_channels(settings: Settings, engine: Engine, intake: Intake = POLLING) -> list[Any]:
     """One adapter per configured channel, all on the same engine and database."""
     made: list[Any] = []
     for name in settings.channels:
@@ -120,7 +120,7 @@ def make_channels(settings: Settings, engine: Engine, intake: Intake = Intake())
     return made
 
 
-def make_channel(settings: Settings, engine: Engine, intake: Intake = Intake()) -> object:
+def make_channel(settings: Settings, engine: Engine, intake: Intake = POLLING) -> object:
     if not settings.bot_token:
         raise ValueError("BOT_TOKEN is not set")
     options = dict(token=settings.bot_token, api_url=settings.telegram_api_url, engine=engine,
@@ -198,7 +198,7 @@ async def run_until_stopped(app: App) -> None:
     try:
         await app.start()
         log.info("bot is running (%s); press Ctrl+C to stop",
-                 ", ".join(f"{c.name} {getattr(c, 'intake', Intake()).mode}" for c in app.channels))
+                 ", ".join(f"{c.name} {getattr(c, 'intake', POLLING).mode}" for c in app.channels))
         running = asyncio.create_task(app.run(stop))
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -10,15 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Sequence
 
-from bot.rehearsal import anchor_command, command_clock
 from bot.logs import redact, setup_logging
+from bot.rehearsal import anchor_command, command_clock
 from bot.settings import Settings
 from bot.terminal import print_table
+from program.cells import csv_row
 from program.i18n import Translator, language_from_telegram, plain_translator
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role, parse_role
 from program.roster import RosterFileError, parse_roster, read_table
-from program.cells import csv_row
 
 
 def _cli_language(explicit: str | None) -> Translator:
@@ -221,11 +221,6 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
         await engine.dispose()
 
 
-async def migrate_only(settings: Settings) -> int:
-    engine, _ = await _database(settings)
-    await engine.dispose()
-    return 0
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yingcai", description="英才计划 assistant bot")
@@ -309,6 +304,8 @@ def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int
 
         return asyncio.run(run_sandbox(settings, t))
     if command == "migrate":
+        from bot.serve import migrate_only
+
         return asyncio.run(migrate_only(settings))
     if command == "roster":
         return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))

@@ -143,7 +143,8 @@ async def _move(session, settings: Settings, t: Translator, args: argparse.Names
         return 2
     student = await office.find(session, args.student, Role.STUDENT, args.school)
     if args.mentor:
-        new = [await office.find(session, n.strip(), Role.MENTOR) for n in re.split(r"[;；、]", args.mentor) if n.strip()]
+        names = [n.strip() for n in re.split(r"[;；、]", args.mentor) if n.strip()]
+        new = [await office.find(session, name, Role.MENTOR) for name in names]
         relation = "mentor"
     else:
         new = [await office.find(session, args.teacher, Role.TEACHER, student.school.name)]
@@ -197,7 +198,7 @@ async def _result(session, settings: Settings, t: Translator, args: argparse.Nam
     if len(values) != len(Dimension):
         print(t("--ratings needs four ratings: 科学兴趣,创新及科研潜质,综合能力,英语交流能力."), file=sys.stderr)
         return 2
-    ratings = {d: parse_rating(v) for d, v in zip(Dimension, values)}
+    ratings = {d: parse_rating(v) for d, v in zip(Dimension, values, strict=True)}
     outcome = parse_outcome(args.outcome)
     student = await office.find(session, args.student, Role.STUDENT, args.school)
     now = command_clock().now()

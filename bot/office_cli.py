@@ -104,7 +104,8 @@ async def draw_chart(settings: Settings, t: Translator, path: Path) -> int:
     try:
         path.write_bytes(render_overview(overview, t))
     except ChartUnavailable:
-        print(t("No font for Chinese is installed; install fonts-noto-cjk (make run and make test do)."), file=sys.stderr)
+        print(t("No font for Chinese is installed; install fonts-noto-cjk (make run and make test do)."),
+              file=sys.stderr)
         return 2
     except OSError as error:
         print(t("Cannot write %(path)s: %(error)s", path=str(path), error=error.strerror or str(error)),
@@ -131,7 +132,8 @@ def write_invite_cards(folder: Path, rows: Sequence[Sequence[str]], t: Translato
                 school, cards, t("英才计划 · invite QR codes"),
                 t("Scan with the phone's camera or Telegram to join. Each code works once.")))
     except ChartUnavailable:
-        print(t("No font for Chinese is installed; install fonts-noto-cjk (make run and make test do)."), file=sys.stderr)
+        print(t("No font for Chinese is installed; install fonts-noto-cjk (make run and make test do)."),
+              file=sys.stderr)
         return 2
     except OSError as error:
         print(t("Cannot write %(path)s: %(error)s", path=str(folder), error=error.strerror or str(error)),

@@ -29,11 +29,22 @@ async def run_bot(settings: Settings, t: Translator, *, updates: bool = True, sc
     return 0
 
 
+async def migrate_only(settings: Settings) -> int:
+    """`yingcai migrate`, and before workers start: the database at the newest revision."""
+    from storage.db import create_engine, migrate
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def several_workers(settings: Settings, t: Translator, workers: int, no_scheduler: bool) -> int:
     """`run --workers N`: refused where it cannot work, else N supervised processes on one socket."""
     from sqlalchemy.engine import make_url
 
-    from bot.cli import migrate_only
     from bot.workers import Supervisor
 
     if make_url(settings.database_url).get_backend_name() != "postgresql":

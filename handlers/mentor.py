@@ -1,12 +1,15 @@
 """A mentor's students: sessions N/10, logs this month, last log, evaluation status; their logs page by page."""
 from __future__ import annotations
 
+from datetime import date
+
 from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, rows
 from handlers.views.links import MyStudents
 from handlers.views.logs import attachment_screens, draft_of, log_button_label, status_line, summary
 from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, SHORT_KIND, my_student
+from program.calendar import ProgramYear
 from program.errors import NotFound
-from program.evaluations import current_kind
+from program.evaluations import current_kind, evaluation_window, next_kind
 from program.i18n import N_
 from program.roles import Role
 from program.sessions import progress_of
@@ -25,6 +28,19 @@ class ReadLog(Payload, flow="mst", action="log"):
     log_id: int
 
 
+def window_line(ctx: Ctx, year: ProgramYear, today: date) -> str:
+    """The evaluation open now, or that none is and which opens next."""
+    kind = current_kind(year, today)
+    if kind:
+        return ctx.t("%(kind)s evaluation open until %(day)s", kind=ctx.t(SHORT_KIND[kind]),
+                     day=ctx.day(evaluation_window(kind, year).closes))
+    coming = next_kind(year, today)
+    if coming:
+        return ctx.t("no evaluation open now; the %(kind)s one opens %(day)s", kind=ctx.t(SHORT_KIND[coming]),
+                     day=ctx.day(evaluation_window(coming, year).opens))
+    return ctx.t("this year's evaluation windows have closed")
+
+
 @mentor.command("students", role=Role.MENTOR)
 @mentor.button(MyStudents, role=Role.MENTOR)
 async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
@@ -36,20 +52,23 @@ async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
     ids = [s.id for s in students]
     found = await logs.activities(ctx.session, ids, *year.training)
     kind = current_kind(year, today)
-    evals = await evaluations.for_students(ctx.session, ids, kind, year.year)
-    lines = [ctx.t("👥 <b>My students</b> · %(year)d · evaluation: %(kind)s", year=year.year,
-                   kind=ctx.t(SHORT_KIND[kind]))]
+    evals = await evaluations.for_students(ctx.session, ids, kind, year.year) if kind else {}
+    lines = [ctx.t("👥 <b>My students</b> · %(year)d · %(window)s", year=year.year,
+                   window=window_line(ctx, year, today))]
     for student in students:
         facts = progress_of(found[student.id], today)
         status = evals.get(student.id)
-        lines.append(ctx.t("%(name)s (%(school)s, %(grade)s): sessions %(done)d/%(required)d · %(month)d logs this "
-                           "month · last %(last)s · evaluation %(mark)s",
-                           name=student.name, school=student.school.name, grade=student.grade or "—",
-                           done=facts.confirmed, required=year.sessions_required, month=facts.this_month,
-                           last=ctx.day(facts.last_activity) if facts.last_activity else "—",
-                           mark=EVALUATION_MARKS[status.status if status else None])
-                     + (ctx.t(" (left the program)") if student.exited_at else ""))
-    lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
+        line = ctx.t("%(name)s (%(school)s, %(grade)s): sessions %(done)d/%(required)d · %(month)d logs this "
+                     "month · last %(last)s", name=student.name, school=student.school.name,
+                     grade=student.grade or "—", done=facts.confirmed, required=year.sessions_required,
+                     month=facts.this_month, last=ctx.day(facts.last_activity) if facts.last_activity else "—")
+        if kind:
+            line += ctx.t(" · evaluation %(mark)s", mark=EVALUATION_MARKS[status.status if status else None])
+        lines.append(line + (ctx.t(" (left the program)") if student.exited_at else ""))
+    if kind:
+        lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
+    else:
+        lines.append(ctx.t("Tap a student to read their logs."))
     return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", StudentLogs(s.id))
                                                    for s in students)))
 

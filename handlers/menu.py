@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from handlers.kit import Ctx, Flow, Screen
 from handlers.views.menu import entries_for, keyboard, main_menu, stranger_screen
+from program.roles import Role
 
 menu = Flow("menu")
 
@@ -14,10 +15,18 @@ async def show_menu(ctx: Ctx) -> Screen:
 
 @menu.command("help")
 async def show_help(ctx: Ctx) -> Screen:
+    """Each role reads its own commands, its own /cancel, and whom it can ask (the office asks nobody)."""
     lines = [ctx.t("<b>What I can do</b>")]
     lines += [ctx.t(e.help) for e in entries_for(ctx.roles, ctx.services.commands)]
-    lines.append(ctx.t("/cancel: stop what you are doing (a growth log draft is kept)"))
-    lines.append(ctx.t("Questions about the program itself go to your teacher or the program office."))
+    if Role.STUDENT in ctx.roles:
+        lines.append(ctx.t("/cancel: stop what you are doing (a growth log draft is kept)"))
+        lines.append(ctx.t("Questions about the program itself go to your teacher or the program office."))
+    else:
+        lines.append(ctx.t("/cancel: stop what you are doing"))
+        if Role.OFFICE not in ctx.roles:
+            lines.append(ctx.t("Questions about the program itself go to the program office."))
+        else:
+            lines.append(ctx.t("Roster, invites, exports and broadcasts are on the command line: yingcai --help."))
     return Screen("\n".join(lines), menu=keyboard(ctx))
 
 

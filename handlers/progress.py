@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from handlers.kit import Button, Ctx, Flow, Screen, rows
 from handlers.views.links import NewLog, ShowDeadlines
 from program.calendar import Milestone, ProgramYear
-from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus
+from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus, evaluation_window
 from program.i18n import Msgid, Safe
 from program.roles import Role
 from program.sessions import Progress, progress_of
@@ -37,6 +38,21 @@ def upcoming(ctx: Ctx, year: ProgramYear, today: date) -> list[Milestone]:
     return [m for m in year.milestones() if m.due >= today and m.audience & ctx.roles]
 
 
+def evaluation_state(ctx: Ctx, kind: EvaluationKind, evaluation: Any, year: ProgramYear, today: date) -> str:
+    """Submitted, being written, not open yet, open, or closed without a submission: never "not started" after."""
+    if evaluation is not None and evaluation.status == EvaluationStatus.SUBMITTED.value:
+        return ctx.t("done ✓")
+    window = evaluation_window(kind, year)
+    state = window.state(today)
+    if state == "closed":
+        return ctx.t("not submitted (closed)")
+    if state == "not yet":
+        return ctx.t("opens %(day)s", day=ctx.day(window.opens))
+    if evaluation is not None:
+        return ctx.t("your mentor is writing it (due %(day)s)", day=ctx.day(window.closes))
+    return ctx.t("open now, not written yet (due %(day)s)", day=ctx.day(window.closes))
+
+
 @progress.command("progress", role=Role.STUDENT)
 async def show_progress(ctx: Ctx) -> Screen:
     today = ctx.today()
@@ -56,13 +72,7 @@ async def show_progress(ctx: Ctx) -> Screen:
     found = await evaluations.of_student(ctx.session, ctx.me.id, year.year)
     lines.append("\n" + ctx.t("<b>Evaluations</b>"))
     for kind in EvaluationKind:
-        evaluation = found.get(kind.value)
-        if evaluation is None:
-            state = ctx.t("not started")
-        elif evaluation.status == EvaluationStatus.SUBMITTED.value:
-            state = ctx.t("done ✓")
-        else:
-            state = ctx.t("your mentor is writing it")
+        state = evaluation_state(ctx, kind, found.get(kind.value), year, today)
         lines.append(ctx.t("• %(kind)s: %(state)s", kind=Msgid(KIND_LABELS[kind]), state=Safe(state)))
     coming = upcoming(ctx, year, today)
     if coming:

@@ -8,10 +8,10 @@ from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.students import NOT_YOURS
 from program.clock import local_now
-from program.dates import parse_session_time
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Translator, format_moment
 from program.roles import Role
+from program.session_times import parse_session_time
 from storage import people
 from storage import sessions as training
 
@@ -98,16 +98,17 @@ async def start_scheduling(ctx: Ctx) -> list[Screen]:
 @form.asks(Step.WHEN)
 async def ask_when(ctx: Ctx) -> Screen:
     return Screen(form.header(ctx, Step.WHEN) + "\n" + ctx.t(
-        "When is it? For example 12月5日 15:00-17:00, 2026-12-05 15:00 or 明天 9:30 (the end time is optional)."),
+        "When is it? For example Dec 5 3pm-5pm, next Wednesday 3pm or tomorrow 9:30 (the end time is optional)."),
         buttons=rows(*_nav(ctx, Step.WHEN)))
 
 
 @schedule.text(Step.WHEN)
-async def take_when(ctx: Ctx, text: str) -> Screen:
+async def take_when(ctx: Ctx, text: str) -> list[Screen]:
+    """The time as understood, said back with its weekday, before the next question."""
     start, end = parse_session_time(text, local_now(ctx.clock, ctx.services.zone))
     ctx.state.draft["starts_at"] = start.isoformat()
     ctx.state.draft["ends_at"] = end.isoformat() if end else None
-    return await form.after(ctx, Step.WHEN)
+    return [Screen(ctx.t("🕒 When: %(when)s", when=_when(ctx, ctx.state.draft))), await form.after(ctx, Step.WHEN)]
 
 
 @form.asks(Step.PLACE)

@@ -39,7 +39,7 @@ def _groups(ax, groups: tuple[Group, ...], overview: Overview, t: Translator, ti
     averages = [g.average for g in groups][::-1]
     colours = [BEHIND if a < overview.pace else EVEN for a in averages]
     bars = ax.barh(names, averages, color=colours, height=0.6)
-    for bar, group in zip(bars, groups[::-1]):
+    for bar, group in zip(bars, groups[::-1], strict=True):
         ax.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2,
                 t("%(average).1f · %(behind)d of %(count)d behind", average=group.average, behind=len(group.behind),
                   count=group.students), va="center", fontsize=8,
@@ -65,7 +65,7 @@ def _evaluations(ax, overview: Overview, t: Translator) -> None:  # noqa: ANN001
     ax.bar(labels, [total] * len(kinds), color=OPEN, width=0.55, label=t("students"))
     ax.bar(labels, done, color=[DONE if k in overview.opened else OPEN for k in kinds], width=0.55,
            label=t("submitted"))
-    for index, (kind, count) in enumerate(zip(kinds, done)):
+    for index, (kind, count) in enumerate(zip(kinds, done, strict=True)):
         note = t("%(done)d/%(total)d", done=count, total=total) if kind in overview.opened else t("not open yet")
         ax.text(index, max(total, 1) * 1.02, note, ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, max(total, 1) * 1.2)

@@ -1,134 +1,101 @@
-"""Dates and times people type: "昨天", "11月20日", "2026-11-20", "明天 15:00"…"""
+"""Dates people type for a growth log: "昨天", "11月20日", "上周三", "Nov 25", "2026-11-20"…"""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from program.errors import InvalidInput
 from program.i18n import N_
 
 MAX_DAYS_AWAY = 366  # a log is about the last year; a session is planned within the next
 
+NO_SUCH_DATE = N_("There is no such date. Please type it like Nov 20 or 2026-11-20.")
+UNREADABLE_DATE = N_("I could not read that date. Please type it like Nov 20 or 2026-11-20.")
 
-_DATE_PATTERNS = (
-    re.compile(r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?$"),
-    re.compile(r"^(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?$"),
-    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})[日号]?"),
+    re.compile(r"^(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})[日号]?"),
+    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
 )
-_WORD_DATES = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1, "前天": 2}
+_WORD_DATES = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3,
+               "thedaybeforeyesterday": 2}
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+            **{str(n): n - 1 for n in range(1, 8)}}
+_PAST_WEEKDAY = re.compile(r"^(?P<last>上上|上)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])$")
+MONTHS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", re.IGNORECASE)
 
 
-def parse_activity_date(text: str, today: date) -> date:
-    """A date typed by a student: 2026-11-20, 2026/11/20, 11-20, 11月20日, 20.11.2026, 昨天…
+def parse_activity_date(text: str, today: date, training: tuple[date, date] | None = None) -> date:
+    """A date typed by a student: 2026-11-20, 11月20日, 20.11.2026, 昨天, 上周三, Nov 25, 25 November…
 
-    Month-day without a year means the most recent such day not in the future.
+    A date without a year is in this year: a month-day still ahead is refused as still ahead, never moved
+    to last year; a date outside the training year is refused.
     """
-    raw = text.strip().lower().replace(" ", "")
-    if raw in _WORD_DATES:
-        return today - timedelta(days=_WORD_DATES[raw])
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(raw)
-        if not match:
-            continue
-        parts = match.groupdict()
-        year = int(parts["y"]) if parts.get("y") else today.year
-        try:
-            day = date(year, int(parts["m"]), int(parts["d"]))
-        except ValueError:
-            raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
-        if not parts.get("y") and day > today:
-            day = _same_day_in(day, year - 1)
-        return check_activity_date(day, today)
-    raise InvalidInput(N_("I could not read that date. Please type it like 2026-11-20 or 11月20日."))
+    raw = text.strip().lower()
+    compact = raw.replace(" ", "")
+    if compact in _WORD_DATES:
+        return check_activity_date(today - timedelta(days=_WORD_DATES[compact]), today, training)
+    weekday = _PAST_WEEKDAY.match(compact)
+    if weekday:
+        monday = today - timedelta(days=today.weekday())
+        if weekday["last"]:
+            day = monday - timedelta(weeks=len(weekday["last"])) + timedelta(days=WEEKDAYS[weekday["wd"]])
+        else:
+            day = today - timedelta(days=(today.weekday() - WEEKDAYS[weekday["wd"]]) % 7)
+        return check_activity_date(day, today, training)
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(compact)
+        if match and match.end() == len(compact):
+            return check_activity_date(numeric_date(match, today.year), today, training)
+    if MONTHS.search(raw):
+        return check_activity_date(english_date(raw, today), today, training)
+    raise InvalidInput(UNREADABLE_DATE)
 
 
-def _same_day_in(day: date, year: int) -> date:
-    """The same month and day in another year; 29 February exists only in leap years."""
+def numeric_date(match: re.Match[str], year: int) -> date:
+    """The day of a DATE_PATTERNS match; without a year of its own it is in `year`."""
+    parts = match.groupdict()
     try:
-        return day.replace(year=year)
+        return date(int(parts["y"]) if parts.get("y") else year, int(parts["m"]), int(parts["d"]))
     except ValueError:
-        raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
+        raise InvalidInput(NO_SUCH_DATE) from None
 
 
-def check_activity_date(day: date, today: date) -> date:
+def english_date(raw: str, today: date) -> date:
+    """ "Nov 25", "25 November", "November 25, 2026": read by dateparser; no year means this year."""
+    import dateparser  # noqa: PLC0415 - loads its language data on first use only
+
+    found = dateparser.parse(raw, languages=["en"],
+                             settings={"RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+                                       "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month"]})
+    if found is None:
+        raise InvalidInput(UNREADABLE_DATE)
+    if not re.search(r"\d{4}", raw):
+        try:
+            return found.date().replace(year=today.year)
+        except ValueError:  # 29 February
+            raise InvalidInput(NO_SUCH_DATE) from None
+    return found.date()
+
+
+def check_activity_date(day: date, today: date, training: tuple[date, date] | None = None) -> date:
+    """An activity already happened, and counts only within the training year it is logged in."""
     if day > today:
-        raise InvalidInput(N_("That date is in the future. A growth log is about something that already happened."))
+        raise InvalidInput(N_("%(day)s is still ahead. A growth log is about something that already happened."),
+                           day=day)
+    if training is not None and not training[0] <= day <= training[1]:
+        raise InvalidInput(N_("%(day)s is outside this training year (%(start)s – %(end)s). Only this year's "
+                              "activities can be logged."), day=day, start=training[0], end=training[1])
     if (today - day).days > MAX_DAYS_AWAY:
         raise InvalidInput(N_("That date is more than a year ago. Please check it."))
     return day
 
 
+def same_day_in(day: date, year: int) -> date:
+    """The same month and day in another year; 29 February exists only in leap years."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        raise InvalidInput(NO_SUCH_DATE) from None
 
-
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:：点](?P<m>\d{1,2})?分?|(?P<half>点半))?$")
-
-
-_RANGE = re.compile(r"^(?P<head>.*?\d{1,2}(?:[:：]\d{2}|点(?:\d{1,2}分?|半)?))\s*(?:-|–|—|~|～|至|到)\s*"
-                    r"(?P<end>\d{1,2}(?:[:：]\d{2}|点(?:\d{1,2}分?|半)?)?)$")
-
-
-def parse_session_time(text: str, now_local: datetime) -> tuple[datetime, datetime | None]:
-    """A session's start and, when given, its end: "12月5日 15:00-17:00", "明天 9:30"; in the future."""
-    match = _RANGE.match(text.strip())
-    head, tail = (match["head"], [match["end"]]) if match else (text, [])
-    start = parse_session_start(head, now_local)
-    if not tail:
-        return start, None
-    match = _TIME.match(tail[0].replace("：", ":"))
-    if not match:
-        raise InvalidInput(N_("Please type the end like 15:00-17:00, or leave it out."))
-    hour, minute = int(match["h"]), 30 if match["half"] else int(match["m"] or 0)
-    if hour > 23 or minute > 59:
-        raise InvalidInput(N_("There is no such time. Please type it like 15:00."))
-    end = start.replace(hour=hour, minute=minute)
-    if end <= start:
-        raise InvalidInput(N_("The session has to end after it starts."))
-    return start, end
-
-
-def parse_session_start(text: str, now_local: datetime) -> datetime:
-    """When a mentor's session starts: "12月5日 15:00", "2026-12-05 15:00", "明天 9:30"; in the future."""
-    parts = text.strip().replace("，", " ").replace(",", " ").split()
-    if len(parts) == 1:
-        match = re.match(r"^(.*?日|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/]\d{1,2}|今天|明天|后天)(.+)$", parts[0])
-        parts = [match[1], match[2]] if match else parts
-    if len(parts) != 2:
-        raise InvalidInput(N_("Please type a date and a time, for example 12月5日 15:00 or 2026-12-05 15:00."))
-    day_text, time_text = parts
-    today = now_local.date()
-    relative = {"今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2}
-    if day_text.lower() in relative:
-        day = today + timedelta(days=relative[day_text.lower()])
-    else:
-        day = _future_day(day_text, today)
-    match = _TIME.match(time_text)
-    if not match:
-        raise InvalidInput(N_("Please type a date and a time, for example 12月5日 15:00 or 2026-12-05 15:00."))
-    hour, minute = int(match["h"]), 30 if match["half"] else int(match["m"] or 0)
-    if hour > 23 or minute > 59:
-        raise InvalidInput(N_("There is no such time. Please type it like 15:00."))
-    moment = datetime.combine(day, time(hour, minute), tzinfo=now_local.tzinfo)
-    if moment <= now_local:
-        raise InvalidInput(N_("That time has already passed. Please choose a time in the future."))
-    if moment - now_local > timedelta(days=MAX_DAYS_AWAY):
-        raise InvalidInput(N_("That is more than a year ahead. Please check the date."))
-    return moment
-
-
-def _future_day(text: str, today: date) -> date:
-    raw = text.strip().lower()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(raw)
-        if not match:
-            continue
-        parts = match.groupdict()
-        year = int(parts["y"]) if parts.get("y") else today.year
-        try:
-            day = date(year, int(parts["m"]), int(parts["d"]))
-        except ValueError:
-            raise InvalidInput(N_("There is no such date. Please type it like 2026-11-20 or 11月20日.")) from None
-        if not parts.get("y") and day < today:
-            day = _same_day_in(day, year + 1)
-        return day
-    raise InvalidInput(N_("Please type a date and a time, for example 12月5日 15:00 or 2026-12-05 15:00."))

@@ -118,12 +118,20 @@ def evaluation_window(kind: EvaluationKind, year: ProgramYear) -> OpenWindow:
     return OpenWindow(*year.window(KIND_WINDOWS[kind]))
 
 
-def current_kind(year: ProgramYear, today: date) -> EvaluationKind:
-    """The evaluation a mentor cares about now: the one whose window is open or comes next."""
+def current_kind(year: ProgramYear, today: date) -> EvaluationKind | None:
+    """The evaluation whose window is open today; None between windows ("current" means open now)."""
     for kind in EvaluationKind:
-        if today <= evaluation_window(kind, year).closes:
+        if evaluation_window(kind, year).contains(today):
             return kind
-    return EvaluationKind.ANNUAL
+    return None
+
+
+def next_kind(year: ProgramYear, today: date) -> EvaluationKind | None:
+    """The evaluation whose window opens next this year, if any."""
+    for kind in EvaluationKind:
+        if today < evaluation_window(kind, year).opens:
+            return kind
+    return None
 
 
 def evaluated_period(kind: EvaluationKind, year: ProgramYear, today: date) -> tuple[date, date]:

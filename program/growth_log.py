@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from program.errors import InvalidInput, NotAllowed
 from program.i18n import N_
+from program.numerals import CHINESE_NUMBER, number
 
 
 class ActivityKind(StrEnum):
@@ -60,21 +61,38 @@ def parse_kind(value: str) -> ActivityKind:
         raise InvalidInput(N_("Please choose one of the buttons.")) from None
 
 
-_HOURS = re.compile(r"^(?P<n>\d+(?:[.,，]\d+)?)(?:个)?(?:小时|h|hrs?|hours?)?$")
+_HOURS = re.compile(r"^(?P<n>\d+(?:[.,，]\d+)?)(?:个)?(?:小时|钟头|h|hrs?|hours?)?$")
+_SPOKEN_HOURS = re.compile(rf"^(?P<n>\d{{1,2}}|{CHINESE_NUMBER})?个?(?P<half>半)?个?(?:小时|钟头)?(?P<half2>半)?$")
+_MINUTES = re.compile(rf"^(?P<n>\d{{1,4}}|{CHINESE_NUMBER})(?:分钟|分|min|mins|minutes?)$")
 
 
 def parse_hours(text: str) -> float:
-    """Hours spent: "2", "1.5", "2小时", "1,5 h", "半小时"."""
+    """Hours spent: "2", "1.5", "2小时", "1,5 h", "半小时", "两个半小时", "三个小时", "90分钟"."""
     raw = text.strip().lower().replace(" ", "")
-    if raw in {"半", "半小时", "半个小时", "half"}:
-        return 0.5
+    if raw == "half":
+        raw = "半"
     match = _HOURS.match(raw)
-    if not match:
-        raise InvalidInput(N_("Please send the number of hours, for example 2 or 1.5."))
-    hours = round(float(match["n"].replace(",", ".").replace("，", ".")), 1)
+    if match:
+        hours = float(match["n"].replace(",", ".").replace("，", "."))
+    else:
+        hours = _spoken_hours(raw)
+    hours = round(hours, 1)
     if not MIN_HOURS <= hours <= MAX_HOURS:  # checked after rounding: "0.04" would be stored as 0
         raise InvalidInput(N_("Hours must be at least %(min)s and at most %(max)d."), min="0.1", max=MAX_HOURS)
     return hours
+
+
+def _spoken_hours(raw: str) -> float:
+    """Hours as said in Chinese: 两个半小时, 一个小时, 半小时, 十个钟头; or minutes: 90分钟."""
+    minutes = _MINUTES.match(raw)
+    if minutes and number(minutes["n"]) is not None:
+        return number(minutes["n"]) / 60  # type: ignore[operator]
+    match = _SPOKEN_HOURS.match(raw)
+    if match and (match["n"] or match["half"] or match["half2"]) and not (match["half"] and match["half2"]):
+        whole = number(match["n"]) if match["n"] else 0
+        if whole is not None and (match["n"] or raw.endswith(("小时", "钟头")) or raw == "半"):
+            return whole + (0.5 if match["half"] or match["half2"] else 0)
+    raise InvalidInput(N_("Please send the number of hours, for example 2 or 1.5."))
 
 
 def check_text_part(existing: str, addition: str) -> str:

@@ -135,6 +135,14 @@ def format_day(value: date, language: str, *, year: bool = False) -> str:
     return format_date(value, _DAY_FORMATS[language][year], locale=language)
 
 
+def month_day(value: date, language: str) -> str:
+    """A date as people write it without a year: 11月20日 / Nov 20."""
+    from babel.dates import format_date
+
+    language = normalize_language(language)
+    return format_date(value, "M月d日" if language == "zh_CN" else "MMM d", locale=language)
+
+
 def format_moment(value: datetime, language: str) -> str:
     from babel.dates import format_datetime
 

@@ -145,7 +145,8 @@ def parse_roster(table: list[list[str]], known_mentors: Iterable[tuple[str, str]
     missing = [c for c in ("name", "role", "school") if c not in header]
     if missing:
         raise RosterFileError(N_("The first row must name the columns; missing: %(columns)s. "
-                                 "Expected: name,role,school,subject,grade,mentor,teacher (or 姓名,角色,学校,学科,年级,导师,指导教师)."),
+                                 "Expected: name,role,school,subject,grade,mentor,teacher "
+                                 "(or 姓名,角色,学校,学科,年级,导师,指导教师)."),
                               columns=", ".join(missing))
     if len(table) - 1 > MAX_ROWS:
         raise RosterFileError(N_("The roster has more than %(limit)d rows."), limit=MAX_ROWS)
@@ -229,7 +230,8 @@ def _check_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, R
         return None, RowError(number, N_("the name is longer than %(limit)d characters"), {"limit": NAME_LIMIT})
     role = parse_role(record.get("role", ""))
     if role is None:
-        return None, RowError(number, N_("unknown role “%(value)s” (use student/mentor/teacher/office or 学生/导师/指导教师/管理员)"),
+        return None, RowError(number, N_("unknown role “%(value)s” "
+                                         "(use student/mentor/teacher/office or 学生/导师/指导教师/管理员)"),
                               {"value": record.get("role", "")})
     school = " ".join(record.get("school", "").split()) or (OFFICE_SCHOOL if role is Role.OFFICE else "")
     if not school:

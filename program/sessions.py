@@ -51,7 +51,8 @@ def progress_of(activities: Sequence[LoggedActivity], today: date) -> Progress:
     return Progress(
         confirmed=confirmed, pending=count_sessions(activities, confirmed_only=False) - confirmed,
         logs=len(activities),
-        this_month=sum(1 for a in activities if (a.activity_date.year, a.activity_date.month) == (today.year, today.month)),
+        this_month=sum(1 for a in activities
+                       if (a.activity_date.year, a.activity_date.month) == (today.year, today.month)),
         last_activity=max((a.activity_date for a in activities), default=None))
 
 

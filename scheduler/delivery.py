@@ -16,7 +16,8 @@ from program.clock import PROGRAM_ZONE, Clock
 from program.i18n import translator
 from program.quiet_hours import DEFAULT_QUIET, next_send_time
 from program.reminders import category_of, is_reminder
-from scheduler.reminder_texts import Drop, Ready, ReminderTexts
+from scheduler.moment import Drop, Ready
+from scheduler.reminder_texts import ReminderTexts
 from storage import outbox, people, preferences
 
 log = logging.getLogger(__name__)

@@ -7,74 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program import reminders as actions
-from program.calendar import ProgramCalendar, ProgramYear
-from program.clock import PROGRAM_ZONE
 from program.annual import MATERIAL_LABELS, missing_materials
+from program.calendar import ProgramCalendar
+from program.clock import PROGRAM_ZONE
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, LogStatus
-from program.i18n import N_, Msgid, Safe, Translator, format_day, format_moment
+from program.i18n import N_, Msgid, Safe, Translator, format_moment
 from program.occasions import local_day, session_evening_due, session_log_expires
-from program.reminders import ReminderConfig, Rule
+from program.reminders import Rule
 from program.sessions import expected_by
+from scheduler.moment import DONE, Drop, Moment, Outcome, Ready, Render, days_left, one_button
+from scheduler.staff_texts import STAFF_RENDERERS
 from storage import annual, logs, summaries
 from storage.models import Person
 from storage.outbox import Delivery
-
-Buttons = list[list[list[str]]]
-
-
-@dataclass(frozen=True)
-class Ready:
-    text: str
-    buttons: Buttons
-
-
-@dataclass(frozen=True)
-class Drop:
-    status: str  # "missed": its moment passed; "skipped": no longer owed
-    reason: str
-
-
-Outcome = Ready | Drop
-DONE = Drop("skipped", "no longer owed")
-
-
-def one_button(t: Translator, label: str, payload: str) -> Buttons:
-    return [[[t.raw(label), payload]]]
-
-
-def days_left(t: Translator, days: int) -> str:
-    return t("due today") if days == 0 else t.plural("%(n)d day left", "%(n)d days left", days)
-
-
-def names(t: Translator, found: list[str], limit: int = 12) -> str:
-    shown = t(", ").join(found[:limit])
-    return shown if len(found) <= limit else t("%(names)s and %(more)d more", names=shown, more=len(found) - limit)
-
-
-@dataclass(frozen=True)
-class Moment:
-    """What every rule needs to know about the moment it is sent."""
-
-    session: AsyncSession
-    delivery: Delivery
-    t: Translator
-    now: datetime
-    today: date
-    year: ProgramYear
-    config: ReminderConfig
-    zone: tzinfo
-    edit_days: int
-
-    def day(self, value: date, *, year: bool = False) -> str:
-        return format_day(value, self.t.language, year=year)
-
-
-Render = Callable[[Moment], Awaitable[Outcome]]
 
 
 async def session_log(m: Moment) -> Outcome:
@@ -185,8 +134,6 @@ class ReminderTexts:
     zone: tzinfo = PROGRAM_ZONE
 
     async def prepare(self, session: AsyncSession, delivery: Delivery, t: Translator, now: datetime) -> Outcome:
-        from scheduler.staff_texts import STAFF_RENDERERS
-
         render = RENDERERS.get(delivery.kind) or STAFF_RENDERERS.get(delivery.kind)
         if render is None:
             return Drop("failed", f"no words for reminder kind {delivery.kind!r}")

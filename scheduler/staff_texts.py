@@ -7,7 +7,7 @@ from program.i18n import N_, Msgid
 from program.occasions import effective_window, evaluation_step, evaluation_tag
 from program.reminders import Rule
 from program.sessions import expected_by, progress_of
-from scheduler.reminder_texts import DONE, Drop, Moment, Outcome, Ready, Render, days_left, names, one_button
+from scheduler.moment import DONE, Drop, Moment, Outcome, Ready, Render, days_left, names, one_button
 from storage import evaluations, logs, people, summaries
 from storage.models import Person
 

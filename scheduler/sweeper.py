@@ -5,7 +5,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,8 +13,13 @@ from program.calendar import ProgramCalendar
 from program.clock import PROGRAM_ZONE, Clock
 from program.evaluations import KIND_WINDOWS, EvaluationKind, evaluation_window
 from program.occasions import (
-    daytime_reached, deadline_occasion, evening_buckets, local_day, monthly_occasion,
-    student_deadlines, weekly_occasion,
+    daytime_reached,
+    deadline_occasion,
+    evening_buckets,
+    local_day,
+    monthly_occasion,
+    student_deadlines,
+    weekly_occasion,
 )
 from program.reminders import Rule
 from program.sessions import expected_by
@@ -36,16 +41,22 @@ class Sweeper:
     durations: dict[str, float] = field(default_factory=dict)  # seconds each rule took in the last sweep
     written: dict[str, int] = field(default_factory=dict)  # rows each rule wrote in the last sweep
     runs: int = 0  # sweeps completed since start
+    # The idle rule is decided once a day. Its rows say so when it wrote some; when nobody was idle they
+    # cannot, and asking again every few minutes was most of a steady sweep's time. A new process asks once.
+    idle_decided: date | None = None
 
     async def sweep(self) -> int:
         """One pass over every rule at the current program time; returns how many reminders were written."""
         total = 0
         self.written.clear()
-        for name, step in self.steps(self.clock.now()):
+        now = self.clock.now()
+        for name, step in self.steps(now):
             started = time.perf_counter()
             try:
                 async with self.sessions() as session, session.begin():
                     count = await step(session)
+                if name == Rule.IDLE.value:
+                    self.idle_decided = local_day(now, self.zone)
             except Exception:
                 log.exception("reminder sweep %s failed", name)
                 count = 0
@@ -85,7 +96,7 @@ class Sweeper:
             steps.append((Rule.BEHIND_PACE.value,
                           lambda s: student_reminders.behind_pace(s, pace, training, expected, now)))
         if daytime_reached(config, now, zone):
-            if in_training:
+            if in_training and self.idle_decided != today:
                 steps.append((Rule.IDLE.value,
                               lambda s: student_reminders.idle(s, config.idle_days, now, today.isoformat())))
             for kind in EvaluationKind:

@@ -36,7 +36,8 @@ async def main(language: str, role: str) -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{folder}/t.db")
         await migrate(engine)
         zone = ZoneInfo("Asia/Shanghai")
-        moment = datetime(2026, 4, 3, 19, 30, tzinfo=zone) if role == "mentor" else datetime(2026, 11, 28, 19, 30, tzinfo=zone)
+        moment = datetime(2026, 4, 3, 19, 30, tzinfo=zone) if role == "mentor" \
+            else datetime(2026, 11, 28, 19, 30, tzinfo=zone)
         services = make_services(session_factory(engine), SettableClock(moment, frozen=True), load_calendar())
         await import_roster(services)
         bot = make_engine(services)
@@ -58,10 +59,11 @@ async def main(language: str, role: str) -> None:
         if role == "student":
             chat = Chat(bot, 1001, code)
             await step(chat, "send", f"/start {await invite_code(services, '王小明')}")
-            zh = [("send", "📝 写成长日志"), ("press", "导师见面"), ("press", "昨天"), ("send", "和李老师讨论了课题：石墨烯的电阻测量方案。"),
-                  ("press", "下一步"), ("send", "学会了四探针法，知道了接触电阻的影响。"), ("press", "下一步"),
-                  ("send", "样品还没做好；下周先练习制样。"), ("press", "下一步"), ("press", "2 小时"), ("file", "photo"),
-                  ("press", "去核对"), ("press", "提交"), ("send", "📈 我的进度")]
+            zh = [("send", "📝 写成长日志"), ("press", "导师见面"), ("press", "昨天"),
+                  ("send", "和李老师讨论了课题：石墨烯的电阻测量方案。"), ("press", "下一步"),
+                  ("send", "学会了四探针法，知道了接触电阻的影响。"), ("press", "下一步"),
+                  ("send", "样品还没做好；下周先练习制样。"), ("press", "下一步"), ("press", "2 小时"),
+                  ("file", "photo"), ("press", "去核对"), ("press", "提交"), ("send", "📈 我的进度")]
             en = [("send", "📝 New growth log"), ("press", "Meeting with mentor"), ("press", "Yesterday"),
                   ("send", "Discussed my project with Prof. Li: measuring graphene resistance."), ("press", "Next"),
                   ("send", "Learned the four-probe method."), ("press", "Next"), ("press", "Skip"),
@@ -72,10 +74,12 @@ async def main(language: str, role: str) -> None:
         elif role == "mentor":
             chat = Chat(bot, 2001, code)
             await step(chat, "send", f"/start {await invite_code(services, '李明教授')}")
-            for action, value in [("send", "🧾 评价"), ("press", "初期评价"), ("press", "王小明"), ("press", "良好"),
-                                  ("send", "按计划参加培养，积极主动。"), ("send", "石墨烯中的电子输运"),
-                                  ("send", "测量石墨烯样品电阻随温度的变化。"), ("send", "完成了文献阅读，学会了制样。"),
-                                  ("send", "基础扎实，建议加强实验记录。"), ("press", "提交"), ("press", "复制到平台")]:
+            answers = [("send", "🧾 评价"), ("press", "初期评价"), ("press", "王小明"), ("press", "良好"),
+                       ("send", "按计划参加培养，积极主动。"), ("send", "石墨烯中的电子输运"),
+                       ("send", "测量石墨烯样品电阻随温度的变化。"),
+                       ("send", "完成了文献阅读，学会了制样。"),
+                       ("send", "基础扎实，建议加强实验记录。"), ("press", "提交"), ("press", "复制到平台")]
+            for action, value in answers:
                 await step(chat, action, value)
         else:
             student = Chat(bot, 1001, code)

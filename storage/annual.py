@@ -44,7 +44,14 @@ async def take_back(session: AsyncSession, material_id: int, student_id: int, no
 async def record_result(session: AsyncSession, *, student_id: int, year: int, ratings: dict[Dimension, Rating],
                         outcome: Outcome, international: bool, note: str, office_id: int | None,
                         now: datetime) -> tuple[AnnualResult, bool]:
-    """Records (or corrects) a student's result; True when it is new."""
+    """Records (or corrects) a student's result; True when it is new.
+
+    The student's row is locked first: a result that does not exist yet cannot be locked, and two clerks
+    recording the first result at once would both insert it.
+    """
+    from storage.office import lock_person
+
+    await lock_person(session, student_id)
     found = (await session.execute(select(AnnualResult).where(
         AnnualResult.student_id == student_id, AnnualResult.program_year == year).with_for_update())
              ).scalar_one_or_none()

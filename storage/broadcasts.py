@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from program.broadcasts import Audience, AudienceKind, BroadcastKind, Delivery, dedupe_key, delivery_of
 from program.i18n import normalize_language
 from storage.models import (
-    Account, Broadcast, BroadcastRecipient, OutboxMessage, Person, PersonRole, School,
+    Account,
+    Broadcast,
+    BroadcastRecipient,
+    OutboxMessage,
+    Person,
+    PersonRole,
+    School,
 )
 from storage.plumbing import upsert
 

@@ -112,14 +112,13 @@ async def reopened_for(session: AsyncSession, mentor_id: int, window: str, year:
 
 async def reopen(session: AsyncSession, *, mentor_id: int, window: str, year: int, opens: Any, closes: Any,
                  now: datetime) -> None:
-    result = await session.execute(select(WindowOverride).where(
-        WindowOverride.mentor_id == mentor_id, WindowOverride.window == window, WindowOverride.program_year == year))
-    found = result.scalar_one_or_none()
-    if found is None:
-        session.add(WindowOverride(mentor_id=mentor_id, window=window, program_year=year, opens=opens, closes=closes,
-                                   created_at=now))
-    else:
-        found.opens, found.closes = opens, closes
+    """Opens a window again for one mentor; one statement, so two clerks at once leave one override."""
+    from storage.plumbing import upsert
+
+    values = {"opens": opens, "closes": closes}
+    await session.execute(upsert(session, WindowOverride).values(
+        mentor_id=mentor_id, window=window, program_year=year, created_at=now, **values)
+        .on_conflict_do_update(index_elements=["mentor_id", "window", "program_year"], set_=values))
 
 
 async def submitted_counts(session: AsyncSession, year: int) -> dict[str, int]:
@@ -133,7 +132,8 @@ async def submitted_counts(session: AsyncSession, year: int) -> dict[str, int]:
     return {kind: count for kind, count in rows}
 
 
-async def recent_changes(session: AsyncSession, offset: int, limit: int) -> list[tuple[EvaluationChange, Evaluation, str, str]]:
+async def recent_changes(session: AsyncSession, offset: int,
+                         limit: int) -> list[tuple[EvaluationChange, Evaluation, str, str]]:
     """Evaluation changes, newest first, with who made them and whose evaluation it is."""
     from sqlalchemy.orm import aliased
 

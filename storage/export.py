@@ -12,8 +12,14 @@ from program.i18n import Translator
 from program.xlsx import Sheet, write_workbook
 from storage.export_activity import ExportFilter, Names, log_rows, people_rows, progress_rows, session_rows
 from storage.export_assessment import (
-    certificate_rows, evaluation_rows, history_rows, plan_rows, progress_facts, result_rows,
+    certificate_rows,
+    evaluation_rows,
+    history_rows,
+    plan_rows,
+    progress_facts,
+    result_rows,
 )
+
 
 def _sheet(t: Translator, spec: tuple[str, list[tuple[str, int | None]]], rows: AsyncIterator[list[Any]]) -> Sheet:
     title, columns = spec

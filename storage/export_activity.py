@@ -13,7 +13,15 @@ from program.i18n import Translator
 from program.roles import ROLE_LABELS, Role
 from program.sessions import progress_of
 from storage.models import (
-    Account, GrowthLog, LogAttachment, Person, PersonRole, School, SessionInvitee, Supervision, TrainingSession,
+    Account,
+    GrowthLog,
+    LogAttachment,
+    Person,
+    PersonRole,
+    School,
+    SessionInvitee,
+    Supervision,
+    TrainingSession,
 )
 
 CHUNK = 2000  # rows fetched per statement: keyset pages keep memory flat however large the table
@@ -98,9 +106,9 @@ async def people_rows(session: AsyncSession, f: ExportFilter, t: Translator, nam
                                                .where(PersonRole.person_id.in_([r[0] for r in page]))):
             roles.setdefault(pid, []).append(t.raw(ROLE_LABELS[Role(role)]))
         for pid, name, school, subject, grade, bound, exited, reason, alumni in page:
-            yield [name, "、".join(sorted(roles.get(pid, []))), school, subject, grade, names.of(names.mentors.get(pid)),
-                   names.of(names.teachers.get(pid)), t.raw("Yes") if bound else t.raw("No"), bound, exited,
-                   reason, alumni]
+            yield [name, "、".join(sorted(roles.get(pid, []))), school, subject, grade,
+                   names.of(names.mentors.get(pid)), names.of(names.teachers.get(pid)),
+                   t.raw("Yes") if bound else t.raw("No"), bound, exited, reason, alumni]
 
 
 async def session_rows(session: AsyncSession, f: ExportFilter, t: Translator, names: Names,

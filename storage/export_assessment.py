@@ -8,15 +8,30 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from program.annual import DIMENSION_LABELS, OUTCOME_LABELS, RATING_LABELS, Dimension, MaterialKind, Outcome, Rating
-from program.annual import earns_certificate
+from program.annual import (
+    DIMENSION_LABELS,
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    Dimension,
+    MaterialKind,
+    Outcome,
+    Rating,
+    earns_certificate,
+)
 from program.evaluations import KIND_LABELS, QUESTIONS, EvaluationKind, question
 from program.i18n import Translator
 from program.plans import PLAN_STATUS_LABELS, PlanStatus
 from program.report import CHANGE_LABELS, EVALUATION_STATUS_LABELS
 from storage.export_activity import ExportFilter, Names, _pages, students_query
 from storage.models import (
-    AnnualMaterial, AnnualResult, Evaluation, EvaluationChange, Person, School, TrainingPlan, TrainingPlanVersion,
+    AnnualMaterial,
+    AnnualResult,
+    Evaluation,
+    EvaluationChange,
+    Person,
+    School,
+    TrainingPlan,
+    TrainingPlanVersion,
 )
 
 _ = DIMENSION_LABELS  # the result columns follow Dimension's order
@@ -66,8 +81,9 @@ async def history_rows(session: AsyncSession, f: ExportFilter, t: Translator, na
                     field = t.raw(question(kind, change.field).title)
                 except Exception:  # noqa: BLE001 - a field that no longer exists
                     field = change.field
-            yield [change.at, by, whose, t.raw(KIND_LABELS[kind]), t.raw(CHANGE_LABELS.get(change.action, change.action)),
-                   field, answer_label(t, kind, change.field, change.old_value),
+            yield [change.at, by, whose, t.raw(KIND_LABELS[kind]),
+                   t.raw(CHANGE_LABELS.get(change.action, change.action)), field,
+                   answer_label(t, kind, change.field, change.old_value),
                    answer_label(t, kind, change.field, change.new_value)]
 
 

@@ -19,7 +19,11 @@ async def find(session: AsyncSession, code: str) -> Invite | None:
 
 
 async def issue(session: AsyncSession, person_id: int, now: datetime, ttl: timedelta) -> Invite:
-    """A fresh invite; any earlier unused one for the person stops working."""
+    """A fresh invite; any earlier unused one for the person stops working.
+
+    The person's row is locked first, so two re-issues at the same moment leave one working code, not two.
+    """
+    await session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     await revoke(session, person_id, now)
     invite = Invite(person_id=person_id, code=new_code(), created_at=now, expires_at=now + ttl)
     session.add(invite)

@@ -5,8 +5,22 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
-    Text, Time, TypeDecorator, UniqueConstraint,
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy import text as sql_text  # the outbox has a column called text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.errors import InvalidInput, NotFound
@@ -27,8 +27,19 @@ async def find(session: AsyncSession, name: str, role: Role, school: str | None 
     return found[0]
 
 
+async def lock_person(session: AsyncSession, person_id: int) -> Person | None:
+    """The person's row, locked until the transaction ends: changes to one person's links queue behind it."""
+    return (await session.execute(select(Person).where(Person.id == person_id).with_for_update(of=Person)
+                                  .execution_options(populate_existing=True))).unique().scalar_one_or_none()
+
+
 async def move_student(session: AsyncSession, student_id: int, relation: str, supervisor_ids: Sequence[int]) -> bool:
-    """Gives the student these mentors (or this teacher) instead of the current ones; True when it changed."""
+    """Gives the student these mentors (or this teacher) instead of the current ones; True when it changed.
+
+    Two clerks moving one student at the same moment would otherwise both delete the old links and both
+    insert theirs, leaving the union; the student's row lock makes the second see the first's result.
+    """
+    await lock_person(session, student_id)
     current = set((await session.execute(select(Supervision.supervisor_id).where(
         Supervision.student_id == student_id, Supervision.relation == relation))).scalars())
     wanted = set(supervisor_ids)
@@ -55,3 +66,52 @@ async def mark_alumni(session: AsyncSession, student_ids: Sequence[int], now: da
     result = await session.execute(update(Person).where(Person.id.in_(student_ids), Person.alumni_at.is_(None))
                                    .values(alumni_at=now))
     return result.rowcount or 0
+
+
+async def person_in_role(session: AsyncSession, person_id: int, role: Role) -> Person | None:
+    """The person only if they hold this role: a forged id, or one of another role, reads as not found."""
+    return (await session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+                                  .where(Person.id == person_id, PersonRole.role == role.value))
+            ).unique().scalar_one_or_none()
+
+
+async def schools(session: AsyncSession) -> Sequence[tuple[int, str, int]]:
+    """Schools that have students: id, name and how many students, by name."""
+    rows = await session.execute(
+        select(School.id, School.name, func.count(Person.id)).join(Person, Person.school_id == School.id)
+        .join(PersonRole, PersonRole.person_id == Person.id).where(PersonRole.role == Role.STUDENT.value)
+        .group_by(School.id, School.name).order_by(School.name))
+    return [(sid, name, count) for sid, name, count in rows]
+
+
+async def subjects(session: AsyncSession) -> list[str]:
+    rows = await session.execute(select(Person.subject).where(Person.subject.is_not(None)).distinct()
+                                 .order_by(Person.subject))
+    return [s for s in rows.scalars() if s]
+
+
+async def students_page(session: AsyncSession, school_id: int, offset: int, limit: int,
+                        ) -> tuple[Sequence[Person], int]:
+    """One page of a school's students by name, and how many there are."""
+    where = (Person.school_id == school_id,
+             Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == Role.STUDENT.value)))
+    total = (await session.execute(select(func.count()).select_from(Person).where(*where))).scalar_one()
+    rows = await session.execute(select(Person).where(*where).order_by(Person.name, Person.id)
+                                 .offset(offset).limit(limit))
+    return rows.unique().scalars().all(), total
+
+
+async def staff(session: AsyncSession, role: Role, school_id: int | None = None) -> Sequence[Person]:
+    """Mentors (anywhere) or the teachers of one school, by name: whom a student can be moved to."""
+    query = (select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+             .where(PersonRole.role == role.value).order_by(Person.name, Person.id))
+    if school_id is not None:
+        query = query.where(Person.school_id == school_id)
+    return (await session.execute(query)).unique().scalars().all()
+
+
+async def supervisors_of(session: AsyncSession, student_id: int, relation: str) -> Sequence[Person]:
+    rows = await session.execute(select(Person).join(Supervision, Supervision.supervisor_id == Person.id)
+                                 .where(Supervision.student_id == student_id, Supervision.relation == relation)
+                                 .order_by(Person.name))
+    return rows.unique().scalars().all()

@@ -72,15 +72,23 @@ def submit(plan: TrainingPlan, draft: TrainingPlanVersion, now: datetime) -> Non
     draft.submitted_at, plan.updated_at = now, now
 
 
-async def decide(session: AsyncSession, *, plan_id: int, office_id: int, approve: bool, reason: str | None,
-                 now: datetime) -> tuple[TrainingPlan, TrainingPlanVersion]:
-    """Approves or returns the waiting version; the row lock makes a second decision see the first."""
+async def decide(session: AsyncSession, *, plan_id: int, office_id: int | None, approve: bool, reason: str | None,
+                 now: datetime, version_seen: int | None = None) -> tuple[TrainingPlan, TrainingPlanVersion]:
+    """Approves or returns the waiting version; the row lock makes a second decision see the first.
+
+    `version_seen`: the version the office read; a plan revised since then is not decided unread.
+    """
     plan = (await session.execute(select(TrainingPlan).where(TrainingPlan.id == plan_id).with_for_update()
                                   )).scalar_one_or_none()
     if plan is None:
         from program.errors import NotFound
         raise NotFound()
     ensure_decidable(PlanStatus(plan.status))
+    if version_seen is not None and version_seen != plan.latest:
+        from program.errors import NotAllowed
+        from program.i18n import N_
+        raise NotAllowed(N_("The mentor changed this plan after you opened it. Open it again to read the new "
+                            "version."))
     latest = await version(session, plan)
     status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
     latest.status = plan.status = status.value
@@ -97,6 +105,13 @@ async def of_mentor(session: AsyncSession, plan_id: int, mentor_id: int) -> Trai
         select(TrainingPlan).join(Supervision, Supervision.student_id == TrainingPlan.student_id)
         .where(TrainingPlan.id == plan_id, Supervision.supervisor_id == mentor_id, Supervision.relation == "mentor"))
     return result.scalar_one_or_none()
+
+
+async def mentors_of(session: AsyncSession, student_id: int) -> list[int]:
+    """Who is told about a decision on the student's plan."""
+    rows = await session.execute(select(Supervision.supervisor_id).where(
+        Supervision.student_id == student_id, Supervision.relation == "mentor"))
+    return list(rows.scalars())
 
 
 async def waiting(session: AsyncSession, year: int) -> Sequence[tuple[TrainingPlan, str]]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState, ProcessedUpdate
 
+
 def upsert(session: AsyncSession, model: Any):  # noqa: ANN201 - a dialect Insert
     """INSERT with ON CONFLICT support on both SQLite and PostgreSQL."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"

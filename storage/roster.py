@@ -117,5 +117,6 @@ async def _set_supervisors(session: AsyncSession, student_id: int, relation: str
         await session.execute(delete(Supervision).where(
             Supervision.student_id == student_id, Supervision.relation == relation,
             Supervision.supervisor_id.in_(current - wanted)))
-    session.add_all(Supervision(student_id=student_id, supervisor_id=sid, relation=relation) for sid in wanted - current)
+    session.add_all(Supervision(student_id=student_id, supervisor_id=sid, relation=relation)
+                    for sid in wanted - current)
     return True

@@ -1,4 +1,4 @@
-"""Time arithmetic inside SQL that reads the same on SQLite and PostgreSQL (the sweeps compute due times in the query)."""
+"""Time arithmetic in SQL that reads the same on SQLite and PostgreSQL (sweeps compute due times in the query)."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -15,7 +15,15 @@ from program.roles import Role
 from storage.models import Evaluation, GrowthLog, Person, PersonRole, Supervision, WindowOverride
 from storage.sqltime import days_between
 from storage.sweeps import (
-    SESSION_KINDS, confirmed_sessions, insert, insert_occasion, key, moment, not_muted, reachable, values,
+    SESSION_KINDS,
+    confirmed_sessions,
+    insert,
+    insert_occasion,
+    key,
+    moment,
+    not_muted,
+    reachable,
+    values,
 )
 
 

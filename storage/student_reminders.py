@@ -12,11 +12,26 @@ from program.occasions import EveningBucket, Occasion
 from program.reminders import ReminderConfig, Rule
 from program.roles import Role
 from storage.models import (
-    Account, AnnualMaterial, GrowthLog, OutboxMessage, Person, SessionInvitee, TrainingSession,
+    Account,
+    AnnualMaterial,
+    GrowthLog,
+    OutboxMessage,
+    Person,
+    SessionInvitee,
+    TrainingSession,
 )
 from storage.sqltime import epoch, shifted
 from storage.sweeps import (
-    confirmed_sessions, first_swept, insert, insert_occasion, joined, key, moment, not_muted, reachable, values,
+    confirmed_sessions,
+    first_swept,
+    insert,
+    insert_occasion,
+    joined,
+    key,
+    moment,
+    not_muted,
+    reachable,
+    values,
 )
 
 
@@ -122,8 +137,11 @@ async def idle(session: AsyncSession, idle_days: int, now: datetime, today: str)
         return 0
     last = select(func.max(GrowthLog.submitted_at)).where(GrowthLog.student_id == Person.id) \
         .correlate(Person).scalar_subquery()
+    # "No log since `quiet`" as NOT EXISTS, not as a test on `last`: PostgreSQL can run it as one anti-join
+    # instead of a subquery per student; `last` is computed only for the few it selects (their key).
     query = _students(rule).where(
-        joined(Account.bound_at < quiet), or_(last.is_(None), last < quiet),
+        joined(Account.bound_at < quiet),
+        ~exists().where(GrowthLog.student_id == Person.id, GrowthLog.submitted_at >= quiet),
         ~exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.kind == rule.value,
                         OutboxMessage.created_at > quiet)) \
         .add_columns(*values(Person.id, rule, key(Person.id, rule, func.coalesce(epoch(last), 0)), moment(now),

@@ -12,7 +12,14 @@ from program.evaluations import EvaluationKind, EvaluationStatus
 from program.growth_log import LogStatus
 from program.roles import Role
 from storage.models import (
-    Account, Evaluation, GrowthLog, Person, PersonRole, SessionInvitee, Supervision, TrainingSession,
+    Account,
+    Evaluation,
+    GrowthLog,
+    Person,
+    PersonRole,
+    SessionInvitee,
+    Supervision,
+    TrainingSession,
 )
 from storage.sweeps import SESSION_KINDS, confirmed_sessions
 

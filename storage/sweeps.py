@@ -5,7 +5,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, Integer, Select, String, and_, case, cast, distinct, exists, func, literal, null, select,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal,
+    null,
+    select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 

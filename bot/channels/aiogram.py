@@ -12,11 +12,20 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import (
-    BotCommand, CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, LinkPreviewOptions,
-    Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
+    BotCommand,
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
 )
 
-from bot.channels.intake import Intake
+from bot.channels.intake import POLLING, Intake
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
@@ -54,7 +63,7 @@ class AiogramChannel(TelegramChannel):
     name = "aiogram"
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25,
-                 intake: Intake = Intake()) -> None:
+                 intake: Intake = POLLING) -> None:
         self.engine, self.intake = engine, intake
         self.update_scope = self.scope_for(token)
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)),

@@ -18,6 +18,10 @@ class Intake:
     secret: str | None = None
 
 
+POLLING = Intake()  # the default intake; frozen, so one instance serves every channel
+
+
+
 class HandlingFailed(Exception):
     """The update's transaction did not commit: the webhook answers 500 so that Telegram redelivers it."""
 
@@ -41,7 +45,7 @@ def record_error(error: BaseException) -> None:
 class TakesUpdates:
     """The intake half of a channel; an adapter supplies set_webhook, delete_webhook and process_json."""
 
-    intake: Intake = Intake()
+    intake: Intake = POLLING
     started: bool = False
 
     async def announce_commands(self) -> None:

@@ -7,17 +7,28 @@ import warnings
 from typing import Any
 
 from telegram import (
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyKeyboardMarkup,
-    ReplyKeyboardRemove, Update,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import (
-    Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, ContextTypes, Defaults, MessageHandler,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
     filters,
 )
 
-from bot.channels.intake import Intake, record_error
+from bot.channels.intake import POLLING, Intake, record_error
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
@@ -48,7 +59,7 @@ class PtbChannel(TelegramChannel):
     name = "ptb"
 
     def __init__(self, *, token: str, api_url: str, engine: Engine, poll_timeout: int = 25,
-                 intake: Intake = Intake()) -> None:
+                 intake: Intake = POLLING) -> None:
         self.engine, self.intake = engine, intake
         self.update_scope = self.scope_for(token)
         self.app: Application = (

@@ -25,6 +25,7 @@ from typing import Any, Callable, Self
 from aiohttp import WSMsgType, web
 
 from bot.dingtalk_emulator.markdown import BotMessage
+from bot.dingtalk_emulator.user import DingUser
 
 TICKET_TTL = 90.0
 TOKEN_TTL = 7200
@@ -125,9 +126,7 @@ class DingTalkEmulator:
 
     # ---- what tests do ------------------------------------------------------------------------------
 
-    def user(self, staff_id: str, nick: str = "同学") -> Any:
-        from bot.dingtalk_emulator.user import DingUser
-
+    def user(self, staff_id: str, nick: str = "同学") -> DingUser:
         self.staff.add(staff_id)
         return DingUser(self, staff_id, nick)
 

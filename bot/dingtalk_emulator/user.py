@@ -1,18 +1,29 @@
 """A DingTalk user in a 1:1 chat with the robot, driven by tests: types, taps links, sends photos and files."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable, Protocol
 
 from bot.dingtalk_emulator.markdown import BotMessage
 
-if TYPE_CHECKING:
-    from bot.dingtalk_emulator.server import DingTalkEmulator
+
+class Robot(Protocol):
+    """What a user sees of the emulator (DingTalkEmulator): the robot's messages, and a way to write to it."""
+
+    staff: set[str]
+    inbox: dict[str, list[BotMessage]]
+    acked: list[str]
+
+    def push(self, staff_id: str, nick: str, content: dict[str, Any], msgtype: str) -> str: ...
+
+    def store_file(self, data: bytes, name: str | None = None) -> str: ...
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool: ...
 
 
 class DingUser:
     """Sends wait until the bot ACKed the message: it acknowledges only after it handled it and replied."""
 
-    def __init__(self, emu: DingTalkEmulator, staff_id: str, nick: str, timeout: float = 10.0) -> None:
+    def __init__(self, emu: Robot, staff_id: str, nick: str, timeout: float = 10.0) -> None:
         self.emu, self.staff_id, self.nick, self.timeout = emu, staff_id, nick, timeout
 
     def __repr__(self) -> str:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 if TYPE_CHECKING:
-    from .updates import UpdateQueue
     from .events import EventLog
+    from .updates import UpdateQueue
 
 __all__ = ["Delivery", "WebhookSender"]
 
@@ -112,9 +112,9 @@ class WebhookSender:
                 task = asyncio.create_task(self._deliver(update, chat))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
-            generation, seq = self._generation, self.events.seq
+            seen = (self._generation, self.events.seq)
             await self.events.wait_until(
-                lambda: (self._generation, self.events.seq) != (generation, seq) or not self.url, 1.0)
+                lambda seen=seen: (self._generation, self.events.seq) != seen or not self.url, 1.0)
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _deliver(self, update: dict[str, Any], chat: int) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
 from bot.emulator import BotApiEmulator
+from bot.rehearsal import follow_rehearsal, remember_jump
 from bot.sandbox import demo
 from bot.sandbox.config import (
     BOT_ID,
@@ -30,7 +31,6 @@ from bot.sandbox.control import Person
 from bot.sandbox.dingtalk import DingTalkSide
 from bot.sandbox.keeping import Keeper
 from bot.sandbox.people import everybody, find_person
-from bot.rehearsal import follow_rehearsal, remember_jump
 from bot.sandbox.server import SandboxServer
 from bot.settings import Settings
 from program.clock import SettableClock

@@ -18,6 +18,7 @@ from handlers.growth_log.form import (
     both,
     form,
     link,
+    training_year,
 )
 from handlers.kit import Button, Ctx, FileRef, Screen, Stale, rows, wants_buttons
 from handlers.kit.wizard import BACK_TO_REVIEW
@@ -57,7 +58,7 @@ async def take_session(ctx: Ctx, tap: TakeSession) -> Screen:
         raise NotFound()
     draft.update(kind=ActivityKind.MENTOR_MEETING.value, session_id=found.id,
                  date=check_activity_date(found.starts_at.astimezone(ctx.services.zone).date(),
-                                          ctx.today()).isoformat())
+                                          ctx.today(), training_year(ctx)).isoformat())
     return await form.show_review(ctx) if draft.get(BACK_TO_REVIEW) else await form.ask(ctx, Step.DID)
 
 
@@ -68,14 +69,17 @@ async def take_date_choice(ctx: Ctx, tap: TakeDate) -> Screen:
     offsets = {"today": 0, "yesterday": 1}
     if tap.choice not in offsets:
         raise NotFound()
-    ctx.state.draft["date"] = (ctx.today() - timedelta(days=offsets[tap.choice])).isoformat()
+    day = check_activity_date(ctx.today() - timedelta(days=offsets[tap.choice]), ctx.today(), training_year(ctx))
+    ctx.state.draft["date"] = day.isoformat()
     return await form.after(ctx, Step.DATE)
 
 
 @both.text(Step.DATE, Step.DATE_TEXT)
-async def take_date_text(ctx: Ctx, text: str) -> Screen:
-    ctx.state.draft["date"] = parse_activity_date(text, ctx.today()).isoformat()
-    return await form.after(ctx, Step.DATE)
+async def take_date_text(ctx: Ctx, text: str) -> list[Screen]:
+    """A typed date is said back as understood, with its year, before the next question."""
+    day = parse_activity_date(text, ctx.today(), training_year(ctx))
+    ctx.state.draft["date"] = day.isoformat()
+    return [Screen(ctx.t("📅 Date: %(day)s", day=day)), await form.after(ctx, Step.DATE)]
 
 
 @both.text(*PARTS)

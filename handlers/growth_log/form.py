@@ -8,7 +8,7 @@ from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, excerpt, row
 from handlers.kit.wizard import ToReview, Wizard
 from handlers.views.logs import TEXT_PARTS, files_line
 from program.growth_log import ACTIVITY_LABELS, MAX_ATTACHMENTS, MAX_FILE_BYTES, TEXT_LIMIT, ActivityKind
-from program.i18n import N_
+from program.i18n import N_, month_day
 from program.roles import Role
 from storage import sessions as training
 
@@ -125,11 +125,17 @@ async def ask_date(ctx: Ctx) -> Screen:
                      form.back(ctx, Step.DATE)))
 
 
+def training_year(ctx: Ctx) -> tuple[date, date]:
+    """The training period a log filed today belongs to: dates outside it are never accepted."""
+    return ctx.services.calendar.for_date(ctx.today()).training
+
+
 @form.asks(Step.DATE_TEXT)
 async def ask_date_text(ctx: Ctx) -> Screen:
     ctx.state.goto(Step.DATE_TEXT)
-    return Screen(ctx.t("Type the date, for example %(example_zh)s or %(example_iso)s.",
-                        example_zh="11月20日", example_iso=date(ctx.today().year, 11, 20).isoformat()),
+    example = max(ctx.today() - timedelta(days=3), training_year(ctx)[0])
+    return Screen(ctx.t("Type the date, for example %(example)s or %(example_iso)s.",
+                        example=month_day(example, ctx.t.language), example_iso=example.isoformat()),
                   buttons=rows(form.back(ctx, Step.DATE)))
 
 

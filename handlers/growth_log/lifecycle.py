@@ -17,6 +17,7 @@ from handlers.growth_log.form import (
     form,
     link,
     new_log,
+    training_year,
 )
 from handlers.kit import Button, Ctx, Payload, Screen, excerpt, rows
 from handlers.kit.wizard import ChangePart
@@ -108,8 +109,9 @@ async def log_scheduled_session(ctx: Ctx, tap: LogSession) -> Screen:
                                    Button(ctx.t.plain("🆕 Log “%(topic)s”", topic=excerpt(found.topic, 20)),
                                           LogSession(found.id, "new")), per_row=1))
     day = found.starts_at.astimezone(ctx.services.zone).date()
+    day = check_activity_date(day, ctx.today(), training_year(ctx))
     ctx.state.begin(new_log.name, Step.DID, {"kind": ActivityKind.MENTOR_MEETING.value, "session_id": found.id,
-                                             "date": check_activity_date(day, ctx.today()).isoformat()})
+                                             "date": day.isoformat()})
     return await form.ask(ctx, Step.DID)
 
 

@@ -28,7 +28,8 @@ def status_icon(log: GrowthLog) -> str:
 
 def log_button_label(ctx: Ctx, log: GrowthLog) -> str:
     """How a filed log reads in a list: status, day, kind."""
-    return f"{status_icon(log)} {ctx.day(log.activity_date)} {activity_label(ctx.t, log.kind)}"
+    day = ctx.day(log.activity_date, year=log.activity_date.year != ctx.today().year)
+    return f"{status_icon(log)} {day} {activity_label(ctx.t, log.kind)}"
 
 
 def edit_facts(log: GrowthLog) -> EditCheck:

@@ -34,12 +34,14 @@ async def test_first_start_seeds_the_demo_program_and_everyone_sees_their_menu(s
     assert {p["school"] for p in people.values()} == {*demo.PILOT_SCHOOLS, demo.UNIVERSITY, "管理办公室"}
     assert {p["role"] for p in people.values()} == {"student", "mentor", "teacher", "office"}
     assert people["王子涵"]["role_label"] == "学生" and people["张丽萍"]["role_label"] == "指导老师"
-    for name, entry in {"王子涵": "📝 写成长日志", "郭志强": "🧾 评价", "张丽萍": "✅ 待确认", "周晓梅": "🌐 语言"}.items():
+    entries = {"王子涵": "📝 写成长日志", "郭志强": "🧾 评价", "张丽萍": "✅ 待确认", "周晓梅": "🌐 语言"}
+    for name, entry in entries.items():
         chat = await page_api.chat(people[name])
         assert any(entry in row for row in chat["keyboard"]), (name, chat["keyboard"])
         assert f"欢迎你，{name}" in chat["messages"][-1]["text"]
     async with sandbox.services.sessions() as session:
-        statuses = dict((await session.execute(select(GrowthLog.status, func.count()).group_by(GrowthLog.status))).all())
+        by_status = select(GrowthLog.status, func.count()).group_by(GrowthLog.status)
+        statuses = dict((await session.execute(by_status)).all())
         assert (await session.execute(select(func.count()).select_from(Account))).scalar_one() == 16
     assert statuses["confirmed"] > 0 and statuses["submitted"] >= 5 and statuses["rejected"] == 1
     await page_api.say(people["张丽萍"], "✅ 待确认")

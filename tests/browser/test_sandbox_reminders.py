@@ -1,4 +1,4 @@
-"""The sandbox's clock is a rehearsal clock: jumping to April 1 brings the mentors' evaluation reminder within seconds."""
+"""The sandbox's clock is a rehearsal clock: a jump to April 1 brings the mentors' evaluation reminder in seconds."""
 from __future__ import annotations
 
 from program.clock import local_now

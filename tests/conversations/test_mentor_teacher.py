@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from handlers.views.links import EditLog
 from storage import evaluations
 from storage.models import Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, SessionInvitee
-from handlers.views.links import EditLog
 from tests.conftest import at
 from tests.helpers import joined
 
@@ -168,7 +168,8 @@ async def test_initial_evaluation_in_april_is_saved_edited_and_closed(engine, se
         history = (await session.execute(select(EvaluationChange).order_by(EvaluationChange.id))).scalars().all()
     assert evaluation.status == "submitted" and evaluation.answers["topic"] == "石墨烯中的电子输运"
     assert [h.action for h in history].count("submit") == 1
-    assert ("topic", "二维材料中的电子输运", "石墨烯中的电子输运") in [(h.field, h.old_value, h.new_value) for h in history]
+    changes = [(h.field, h.old_value, h.new_value) for h in history]
+    assert ("topic", "二维材料中的电子输运", "石墨烯中的电子输运") in changes
 
     # The office reopens the window for this mentor only: the change goes through again.
     async with services.sessions() as session, session.begin():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import GrowthLog
 from handlers.views.links import EditLog
+from storage.models import GrowthLog
 from tests.helpers import joined
 
 
@@ -70,7 +70,7 @@ async def test_wrong_input_at_each_step_gets_the_same_question_again(engine, ser
     await student.press("下一步")
     await student.press("跳过")
     await student.press("跳过")
-    await student.send("三个小时")
+    await student.send("好几个小时")
     assert "小时数" in student.said(2)
     await student.send("25")
     await student.send("3")
@@ -140,7 +140,7 @@ async def test_typing_while_looking_at_progress_continues_the_log(engine, servic
 
 
 async def test_an_old_button_says_truthfully_where_things_stand(engine, services):
-    """Issue 8: an old "下一步" used to say "send /log" while the draft was open; an old "✅ 提交" said it after filing."""
+    """Issue 8: an old "下一步" said "send /log" while the draft was open; an old "✅ 提交" said it after filing."""
     student = await joined(engine, services, "王小明", 1011)
     await start_log(student)
     await student.send("参观了物理实验室。")

@@ -42,7 +42,8 @@ async def test_killed_mid_reply_then_restarted(engine_name, tmp_path):
                "DATABASE_URL": database, "YINGCAI_POLL_TIMEOUT": "1", "BOT_USERNAME": "yingcai_test_bot"}
         (tmp_path / "roster.csv").write_text(ROSTER_CSV, encoding="utf-8")
         await cli(env, "roster", "import", str(tmp_path / "roster.csv"))
-        codes = {row["name"]: row["code"] for row in csv.DictReader(io.StringIO(await cli(env, "invites", "--format", "csv")))}
+        invites = csv.DictReader(io.StringIO(await cli(env, "invites", "--format", "csv")))
+        codes = {row["name"]: row["code"] for row in invites}
         bot = await start_bot(env)
         try:
             student = emu.user(user_id=1001, first_name="王小明", language_code="zh-hans")
@@ -72,4 +73,5 @@ async def test_killed_mid_reply_then_restarted(engine_name, tmp_path):
             state = (await session.execute(select(ConversationState))).scalar_one()
         await engine.dispose()
         assert state.data["log"]["did"] == "第一段\n第二段\n第三段"
-        assert any("11/2000" in m.text for m in student.messages), "the reply to the last part arrives after the restart"
+        assert any("11/2000" in m.text for m in student.messages), \
+            "the reply to the last part arrives after the restart"

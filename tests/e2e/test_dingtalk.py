@@ -7,7 +7,9 @@ from datetime import timedelta
 import aiohttp
 from sqlalchemy import select
 
-from storage.models import ConversationState, OutboxMessage
+from storage import preferences
+from storage.models import Account, ConversationState, OutboxMessage
+from tests.helpers import invite_code
 
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 1024
 
@@ -76,7 +78,7 @@ async def test_numbers_choose_options_and_the_photo_is_fetched_through_its_downl
     await student.send_text("/log")
     kinds = student.last.button_texts()
     await student.send_text("3")  # the third option, typed where links do not work
-    assert kinds[2] == "阅读" and (await draft_of(dingtalk_world, student))["kind"] == "reading"
+    assert kinds[2].startswith("阅读") and (await draft_of(dingtalk_world, student))["kind"] == "reading"
     await student.tap("今天")
     await student.send_text("读了《费曼物理学讲义》第一章")
     for label in ("下一步 ▶", "跳过 ▶", "跳过 ▶", "2 小时"):
@@ -172,3 +174,38 @@ async def test_batches_hold_at_most_twenty_people(dingtalk_world):
                 "robotCode": emu.robot_code, "userIds": [f"bulk{i}" for i in range(21)], "msgKey": "sampleMarkdown",
                 "msgParam": '{"title": "t", "text": "x"}'}) as response:
             assert response.status == 400
+
+
+async def test_binding_with_the_words_bind_and_a_code_joins_and_a_stranger_is_told_how_in_chinese(dingtalk_world):
+    world = dingtalk_world
+    stranger = world.stranger("路人")
+    await stranger.send_text("你好")
+    assert "邀请" in stranger.last.text and not stranger.last.links, "how to join, in Chinese, and no menu"
+    student = world.stranger("刘思源")
+    await student.send_text(f"绑定  {await invite_code(world.services, '刘思源')}")
+    assert "欢迎你，刘思源" in student.last.text and "📝 写成长日志" in student.menu
+    async with world.services.sessions() as session:
+        bound = (await session.execute(select(Account).where(Account.channel == "dingtalk"))).scalars().all()
+    assert [account.person.name for account in bound] == ["刘思源"]
+
+
+async def test_a_screen_that_replaces_the_tapped_one_arrives_as_a_new_message(dingtalk_world):
+    student = await dingtalk_world.person("王小明")
+    await student.send_text("/settings")
+    before = len(student.messages)
+    await student.tap("23:00–08:00")
+    [changed] = student.messages[before:]
+    assert "✓ 免打扰时段：23:00–08:00" in changed.text and "✓ 23:00–08:00" in changed.button_texts()
+    assert "✓ 22:00–07:30" in student.messages[before - 1].button_texts(), "the earlier message stays as it was"
+
+
+async def test_a_label_from_a_screen_long_gone_is_only_text(dingtalk_world):
+    world = dingtalk_world
+    student = await world.person("孙悦")
+    await student.send_text("/settings")
+    await start_a_log(student)  # three screens with links since the settings: the settings' links are stale
+    await student.send_text("23:00–08:00")
+    assert (await draft_of(world, student))["did"] == "23:00–08:00", "taken as the student's words"
+    async with world.services.sessions() as session:
+        person_id = (await session.execute(select(Account.person_id).where(Account.channel == "dingtalk"))).scalar_one()
+        assert await preferences.quiet_hours_of(session, [person_id]) == {}

@@ -32,7 +32,10 @@ async def test_blocked_students_are_marked_unreachable_and_others_still_get_thei
     await telegram_world.deliver_outbox()
     await wang.wait_for(lambda messages: any("读书会" in m.text for m in messages))
     async with telegram_world.services.sessions() as session:
-        rows = {row.person_id: row.status for row in (await session.execute(select(OutboxMessage))).scalars()}
+        # Only the invitations: on a busy machine the start-up sweep may still run when the mentor joins, and
+        # in November he is owed the annual evaluation's reminder too.
+        rows = {row.person_id: row.status for row in (await session.execute(
+            select(OutboxMessage).where(OutboxMessage.kind == "session_invite"))).scalars()}
         blocked = (await session.execute(select(Account).where(Account.external_id == 1003))).scalar_one()
     assert sorted(rows.values()) == ["sent", "unreachable"]  # kept: it goes out if 孙悦 writes again
     assert blocked.unreachable_at is not None

@@ -58,7 +58,8 @@ async def test_a_fan_out_survives_two_kills_with_at_most_one_double_per_kill(tmp
         bot = await start_bot(env, log)
         try:
             for kill, after in enumerate((300, 600), start=1):
-                assert await until(lambda: len(deliveries(emu, chats)) >= after, 60), log.read_text()[-3000:]
+                assert await until(lambda after=after: len(deliveries(emu, chats)) >= after, 60), \
+                    log.read_text()[-3000:]
                 bot.send_signal(signal.SIGKILL)
                 await asyncio.wait_for(bot.wait(), 10)
                 assert len(deliveries(emu, chats)) < STUDENTS, f"kill {kill} came after the fan-out ended"

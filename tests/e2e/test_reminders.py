@@ -1,4 +1,4 @@
-"""Reminders from the running bot, on both engines and both databases: a late-joining mentor, blocks, Telegram faults."""
+"""Reminders from the running bot, both engines and both databases: a late-joining mentor, blocks, Telegram faults."""
 from __future__ import annotations
 
 import asyncio

@@ -89,9 +89,9 @@ async def test_two_workers_take_one_chats_updates_in_turns_and_keep_their_order(
     async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="yingcai_test_bot") as emu:
         env = environment(emu, pg_url, WEBHOOK_URL=f"http://127.0.0.1:{ports[0]}{PATH}")
         workers = [await spawn({**env, "WEBHOOK_LISTEN": f"127.0.0.1:{port}"}, "run", listen=listen)
-                   for port, listen in zip(ports, (first, second))]
+                   for port, listen in zip(ports, (first, second), strict=True)]
         try:
-            for port, worker in zip(ports, workers):
+            for port, worker in zip(ports, workers, strict=True):
                 await ready(port, worker)
             emu.webhook.upstreams = [f"http://127.0.0.1:{port}{PATH}" for port in ports]  # nginx, round robin
             student = emu.user(2001, "王小明")
@@ -172,7 +172,8 @@ async def queue_notices(url: str, count: int) -> None:
         await session.flush()
         for person in people:
             await outbox.enqueue(session, person_id=person.id, kind="session", dedupe_key=f"fanout:{person.id}",
-                                 text=f"读书会通知 {person.name}", buttons=[], due_at=now - timedelta(minutes=1), now=now)
+                                 text=f"读书会通知 {person.name}", buttons=[], due_at=now - timedelta(minutes=1),
+                                 now=now)
     await engine.dispose()
 
 

@@ -27,7 +27,8 @@ async def _story(sessions, clock):  # noqa: ANN001, ANN202 - a term of the progr
     async with sessions() as session, session.begin():
         ids = dict((await session.execute(select(Person.name, Person.id))).all())
         first = await logs.file_log(session, student_id=ids["王小明"], kind=ActivityKind.MENTOR_MEETING,
-                                    activity_date=date(2026, 11, 18), did="测量石墨烯的电阻\n第二行", learned="四探针法",
+                                    activity_date=date(2026, 11, 18), did="测量石墨烯的电阻\n第二行",
+                                    learned="四探针法",
                                     next_steps="-5+3 先做对照", hours=2, files=[PHOTO, PDF], session_id=None,
                                     now=clock.now())
         await logs.review(session, first, reviewer_id=ids["张丽"], version=first.version, confirmed=True, reason=None,
@@ -82,8 +83,8 @@ async def test_the_export_holds_every_sheet_in_chinese_with_text_that_never_runs
                       "收获", "问题与下一步", "附件", "状态", "确认人", "确认时间", "退回原因", "提交时间", "修改时间",
                       "国家平台提交时间"]
     assert confirmed[1:6] == ["王小明", "山西大学附属中学", "物理学", datetime(2026, 11, 18), "导师见面"]
-    assert confirmed[7:14] == ["测量石墨烯的电阻\n第二行", "四探针法", "-5+3 先做对照", "照片、实验记录.pdf", "已确认", "张丽",
-                               datetime(2026, 11, 20, 10, 0)]  # 10:00 in Shanghai, not 02:00 UTC
+    assert confirmed[7:14] == ["测量石墨烯的电阻\n第二行", "四探针法", "-5+3 先做对照", "照片、实验记录.pdf", "已确认",
+                               "张丽", datetime(2026, 11, 20, 10, 0)]  # 10:00 in Shanghai, not 02:00 UTC
     assert attacked[7] == ATTACK and attacked[8] == "@SUM(A1)" and attacked[11] == "等待老师确认"
     for row in log_sheet.iter_rows(min_row=2):
         for cell in row:
@@ -98,12 +99,14 @@ async def test_the_export_holds_every_sheet_in_chinese_with_text_that_never_runs
     assert initial[1][:5] == ["王小明", "山西大学附属中学", "物理学", "李明教授", "已提交"]
     assert "良好" in initial[1] and "石墨烯" in initial[1]
     history = _rows(book["评价修改记录"])[1:]
-    assert [(r[1], r[2], r[4]) for r in history] == [("李明教授", "王小明", "修改")] * 2 + [("李明教授", "王小明", "提交")]
+    assert [(r[1], r[2], r[4]) for r in history] == \
+        [("李明教授", "王小明", "修改")] * 2 + [("李明教授", "王小明", "提交")]
     progress = {row[0]: row for row in _rows(book["培养进度"])[1:]}
     assert progress["王小明"][5:8] == [1, 1, 2]  # one confirmed, one waiting (reading counts once confirmed), 2 logs
     assert progress["王小明"][14:16] == ["已通过", "优秀"]
     plan = _rows(book["培养计划"])[1]
-    assert plan[3:11] == [1, "已通过", "李明教授", "掌握实验方法", "《费曼物理学讲义》", "石墨烯", "3月 6次, 4月 4次", 10]
+    assert plan[3:11] == [1, "已通过", "李明教授", "掌握实验方法", "《费曼物理学讲义》", "石墨烯",
+                          "3月 6次, 4月 4次", 10]
     results = {row[0]: row for row in _rows(book["年度评价结果"])[1:]}
     assert results["王小明"][3:9] == ["良好", "良好", "良好", "良好", "优秀", "是"]
     assert results["刘思源"][7] == "不合格"

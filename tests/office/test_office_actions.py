@@ -50,12 +50,12 @@ def outbox(url: str) -> list[tuple[str, str, str]]:
 
 def test_a_broadcast_is_previewed_then_sent_to_exactly_the_school(env, capsys):
     capsys.readouterr()
-    assert main(["broadcast", "--to", "school:山西大学附属中学", "--text", "周六 9:00 在山大物理楼开营 <请带学生证>"]) == 0
+    notice = "周六 9:00 在山大物理楼开营 <请带学生证>"
+    assert main(["broadcast", "--to", "school:山西大学附属中学", "--text", notice]) == 0
     out = capsys.readouterr().out
     assert "管理办公室通知" in out and "<请带学生证>" in out and "收件人：3 人" in out and "没有发送" in out
     assert outbox(env) == []
-    assert main(["broadcast", "--to", "school:山西大学附属中学", "--text", "周六 9:00 在山大物理楼开营 <请带学生证>",
-                 "--yes"]) == 0
+    assert main(["broadcast", "--to", "school:山西大学附属中学", "--text", notice, "--yes"]) == 0
     number = re.search(r"--report (\d+)", capsys.readouterr().out).group(1)
     sent = outbox(env)
     assert sorted(name for name, _, _ in sent) == ["刘思源", "张丽", "王小明"]

@@ -68,7 +68,7 @@ async def test_two_processes_sweeping_at_once_on_postgresql_write_each_reminder_
         await barrier.execute(text(f"SELECT pg_advisory_unlock({BARRIER})"))
         await barrier.commit()
         outputs = [await asyncio.wait_for(child.communicate(), 60) for child in children]
-    for child, (_, err) in zip(children, outputs):
+    for child, (_, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err.decode()[-2000:]
     written = [json.loads(out.decode().strip().splitlines()[-1])["deadline:training_end"] for out, _ in outputs]
     async with sessions() as session:

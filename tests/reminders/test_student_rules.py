@@ -1,4 +1,4 @@
-"""Students' reminders: after a session, a returned log, the pace, deadlines, a quiet month (who, when, language, button)."""
+"""Students' reminders: after a session, a returned log, the pace, deadlines, a quiet month (who, when, language)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -70,7 +70,8 @@ async def test_a_student_who_said_no_or_logged_already_is_not_reminded(program: 
     await schedule(mentor, "2027-03-10 15:00")  # no end given: taken to last two hours
     async with program.services.sessions() as session, session.begin():
         wang_id = (await session.execute(select(Person.id).where(Person.name == "王小明"))).scalar_one()
-        invitee = (await session.execute(select(SessionInvitee).where(SessionInvitee.student_id == wang_id))).scalar_one()
+        invited = select(SessionInvitee).where(SessionInvitee.student_id == wang_id)
+        invitee = (await session.execute(invited)).scalar_one()
         invitee.attending = False
     sent = await program.at("2027-03-10 20:00")
     assert not to_log(sent, wang) and to_log(sent, liu)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from handlers.kit.wizard import GoTo
+from handlers.views.links import EditLog
 from storage import evaluations, invites, logs, plumbing
 from storage.db import create_engine, session_factory
 from storage.models import Account, Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, Supervision
-from handlers.kit.wizard import GoTo
-from handlers.views.links import EditLog
 from tests.conftest import at
 from tests.helpers import Chat, import_roster, invite_code, joined, make_engine, make_services
 from tests.security.races import Rendezvous

@@ -34,7 +34,8 @@ async def _send(sessions, clock, audience: str) -> tuple[int, int | None]:  # no
 
 async def _recipients(sessions, broadcast_id: int) -> set[str]:  # noqa: ANN001
     async with sessions() as session:
-        rows = await session.execute(select(Person.name).join(BroadcastRecipient, BroadcastRecipient.person_id == Person.id)
+        rows = await session.execute(select(Person.name)
+                                     .join(BroadcastRecipient, BroadcastRecipient.person_id == Person.id)
                                      .where(BroadcastRecipient.broadcast_id == broadcast_id))
         return set(rows.scalars())
 

@@ -10,7 +10,8 @@ from handlers.kit import Button, Screen, rows
 
 
 def test_a_long_review_is_cut_under_the_limit_with_its_options_on_the_last_part():
-    text = "<b>请核对你的成长日志</b>\n" + "\n".join("和导师讨论了石墨烯样品的电阻测量，记录了每一步。" * 4 for _ in range(60))
+    line = "和导师讨论了石墨烯样品的电阻测量，记录了每一步。" * 4
+    text = "<b>请核对你的成长日志</b>\n" + "\n".join(line for _ in range(60))
     buttons = rows(*(Button(f"选项{i}", f"log:x:{i}") for i in range(12)))
     menu = (("📝 写成长日志", "📚 我的日志"), ("⏰ 截止日期", "📈 我的进度"))
     parts = render(Screen(text, buttons, menu=menu))

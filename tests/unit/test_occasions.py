@@ -8,7 +8,12 @@ import pytest
 from program.calendar import load_calendar
 from program.evaluations import OpenWindow
 from program.occasions import (
-    deadline_occasion, effective_window, evaluation_step, evening_buckets, monthly_occasion, session_log_expires,
+    deadline_occasion,
+    effective_window,
+    evaluation_step,
+    evening_buckets,
+    monthly_occasion,
+    session_log_expires,
     weekly_occasion,
 )
 from program.reminders import ReminderConfig, Rule, category_of

@@ -6,17 +6,30 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from program.calendar import Window, load_calendar
-from program.dates import parse_activity_date, parse_session_start
+from program.dates import parse_activity_date
 from program.errors import InvalidInput, NotAllowed
 from program.evaluations import (
-    EvaluationKind, OpenWindow, QUESTIONS, check_answer, ensure_window_open, evaluation_window, missing_answers,
+    QUESTIONS,
+    EvaluationKind,
+    OpenWindow,
+    check_answer,
+    ensure_window_open,
+    evaluation_window,
+    missing_answers,
 )
 from program.growth_log import (
-    TEXT_LIMIT, ActivityKind, EditCheck, LogStatus, check_text_part, ensure_editable, parse_hours,
+    TEXT_LIMIT,
+    ActivityKind,
+    EditCheck,
+    LogStatus,
+    check_text_part,
+    ensure_editable,
+    parse_hours,
 )
 from program.i18n import translator
 from program.invites import InviteFacts, InviteState, invite_state, looks_like_code, new_code
 from program.quiet_hours import next_send_time
+from program.session_times import parse_session_start
 from program.sessions import LoggedActivity, count_sessions, expected_by
 from tests.conftest import at
 
@@ -27,25 +40,29 @@ TODAY = date(2026, 11, 28)
     ("今天", TODAY), ("昨天", date(2026, 11, 27)), ("前天", date(2026, 11, 26)), ("yesterday", date(2026, 11, 27)),
     ("2026-11-20", date(2026, 11, 20)), ("2026/11/20", date(2026, 11, 20)), ("11月20日", date(2026, 11, 20)),
     ("11-20", date(2026, 11, 20)), ("20.11.2026", date(2026, 11, 20)), ("20261120", date(2026, 11, 20)),
-    ("12月30日", date(2025, 12, 30)),  # month-day in the future means last year's
+    ("上周三", date(2026, 11, 18)), ("周五", date(2026, 11, 27)), ("Nov 25", date(2026, 11, 25)),
+    ("25 November", date(2026, 11, 25)), ("November 25, 2026", date(2026, 11, 25)),
 ])
 def test_activity_dates_in_common_formats(typed, expected):
     assert parse_activity_date(typed, TODAY) == expected
 
 
-@pytest.mark.parametrize("typed", ["2026-11-29", "2024-01-01", "2月30日", "next week", "", "13/45"])
+@pytest.mark.parametrize("typed", ["2026-11-29", "2024-01-01", "2月30日", "next week", "", "13/45",
+                                   "12月30日", "Dec 30", "2025-12-30"])
 def test_impossible_or_future_activity_dates_are_refused(typed):
+    """A month-day still ahead is this year's, so refused, never last year's; last year is outside training."""
     with pytest.raises(InvalidInput):
-        parse_activity_date(typed, TODAY)
+        parse_activity_date(typed, TODAY, (date(2026, 1, 1), date(2026, 12, 31)))
 
 
 @pytest.mark.parametrize("typed, hours", [("2", 2), ("1.5", 1.5), ("2小时", 2), ("1,5 h", 1.5), ("半小时", 0.5),
-                                           ("3 hours", 3)])
+                                           ("3 hours", 3), ("两个半小时", 2.5), ("一个半小时", 1.5), ("半个小时", 0.5),
+                                           ("三个小时", 3), ("90分钟", 1.5)])
 def test_hours(typed, hours):
     assert parse_hours(typed) == hours
 
 
-@pytest.mark.parametrize("typed", ["0", "25", "abc", "-1", "2..5"])
+@pytest.mark.parametrize("typed", ["0", "25", "abc", "-1", "2..5", "很久", "二十五个小时", "半半"])
 def test_bad_hours(typed):
     with pytest.raises(InvalidInput):
         parse_hours(typed)
@@ -124,7 +141,8 @@ def test_evaluation_windows_and_the_office_reopening():
     assert "closed" in after.value.message
     translated = translator("zh_CN")(after.value.message, **after.value.params)
     assert "初期评价" in translated and "2026年4月10日" in translated
-    ensure_window_open(EvaluationKind.INITIAL, window, date(2026, 4, 11), OpenWindow(date(2026, 4, 11), date(2026, 4, 15)))
+    reopened = OpenWindow(date(2026, 4, 11), date(2026, 4, 15))
+    ensure_window_open(EvaluationKind.INITIAL, window, date(2026, 4, 11), reopened)
 
 
 def test_evaluation_answers():
@@ -142,7 +160,13 @@ def test_session_start_times():
     assert parse_session_start("12月5日 15:00", now) == at("2026-12-05 15:00")
     assert parse_session_start("明天 9:30", now) == at("2026-11-29 09:30")
     assert parse_session_start("1月3日 8点", now) == at("2027-01-03 08:00")
-    for typed in ("昨天 10:00", "12月5日", "12月5日 25:00", "今天 09:00"):
+    assert parse_session_start("下周三下午3点", now) == at("2026-12-02 15:00")
+    assert parse_session_start("周五下午两点半", now) == at("2026-12-04 14:30")
+    assert parse_session_start("12月5日 下午3点", now) == at("2026-12-05 15:00")
+    assert parse_session_start("next Wednesday 3pm", now) == at("2026-12-02 15:00")
+    assert parse_session_start("Dec 5 3pm", now) == at("2026-12-05 15:00")
+    assert parse_session_start("tomorrow at 10am", now) == at("2026-11-29 10:00")
+    for typed in ("昨天 10:00", "12月5日", "12月5日 25:00", "今天 09:00", "Dec 5", "hello"):
         with pytest.raises(InvalidInput):
             parse_session_start(typed, now)
 
