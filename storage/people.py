@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -123,6 +123,25 @@ async def students_of_school(session: AsyncSession, school_id: int) -> Sequence[
         .where(Person.school_id == school_id, PersonRole.role == Role.STUDENT.value)
         .order_by(Person.name)
     )
+    return result.scalars().all()
+
+
+def teacher_students(teacher_id: int) -> Select[tuple[int]]:
+    """Ids of the students a guidance teacher acts on: those assigned to them, and, at their school, those
+    assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves."""
+    assigned = select(Supervision.student_id).where(Supervision.relation == "teacher")
+    theirs = assigned.where(Supervision.supervisor_id == teacher_id)
+    school = select(Person.school_id).where(Person.id == teacher_id).scalar_subquery()
+    return select(Person.id).where(Person.id != teacher_id, or_(
+        Person.id.in_(theirs), and_(Person.school_id == school, Person.id.not_in(assigned))))
+
+
+async def students_of_teacher(session: AsyncSession, teacher_id: int) -> Sequence[Person]:
+    """The students a teacher acts on (see `teacher_students`), by name."""
+    result = await session.execute(
+        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.id.in_(teacher_students(teacher_id)), PersonRole.role == Role.STUDENT.value)
+        .order_by(Person.name))
     return result.scalars().all()
 
 
