@@ -39,5 +39,7 @@ async def test_a_review_longer_than_telegram_counts_is_split_and_the_log_can_be_
     assert opened.count("乙") == 1970 and opened.count("🧪") == 30
     await student.choose("📚 我的日志")
     mark = student.mark()
-    await student.press(callback_data=f"mylogs:open:{log.id}:0")  # and so can the student
+    opening = next(b["callback_data"] for m in reversed(student.messages) for row in m.inline_keyboard for b in row
+                   if b.get("callback_data", "").startswith(f"mylogs:open:{log.id}"))
+    await student.press(callback_data=opening)  # and so can the student
     assert "".join(m.text for m in student.inbox_since(mark)).count("🧪") == 30
