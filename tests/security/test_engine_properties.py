@@ -125,7 +125,7 @@ def telegram_can_show(screen: Screen) -> None:
 def test_random_updates_from_random_people_never_break_the_bot(database_url):
     world = World(database_url)
     try:
-        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
         @given(st.data())
         def one_update(data):  # noqa: ANN001
             incoming = data.draw(updates(world))
