@@ -102,7 +102,8 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                        ) -> int:
     from sqlalchemy import select
 
-    from storage import invites, people as roster_people
+    from storage import invites
+    from storage import people as roster_people
     from storage.models import Person, School
 
     on_dingtalk = "dingtalk" in settings.channels  # DingTalk users join by sending the code itself

@@ -9,7 +9,11 @@ from typing import Any
 from bot import metrics
 from bot.channels.intake import TakesUpdates
 from bot.channels.telegram_text import (  # noqa: F401 - TEXT_LIMIT and visible_length are used through here too
-    CAPTION_LIMIT, TEXT_LIMIT, plain_text, split_text, visible_length,
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    plain_text,
+    split_text,
+    visible_length,
 )
 from handlers.kit import Button, FileRef, Incoming, Reply, Screen
 from handlers.menu import MENU

@@ -100,7 +100,8 @@ async def test_a_caption_over_1024_units_is_sent_apart_from_its_photo():
 
 async def test_markup_telegram_cannot_parse_is_sent_as_plain_text():
     phone = Phone()
-    await phone.show(1, Reply([Screen("<b>日志 #1 &lt;已提交&gt;\n下一步", buttons=((Button("📚 我的日志", "mylogs:page:0"),),))]))
+    broken = Screen("<b>日志 #1 &lt;已提交&gt;\n下一步", buttons=((Button("📚 我的日志", "mylogs:page:0"),),))
+    await phone.show(1, Reply([broken]))
     assert phone.got == [("日志 #1 <已提交>\n下一步", 1)]
 
 
