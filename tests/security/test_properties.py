@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from bot.channels.telegram_text import plain_text, split_text, units, visible_length
 from bot.emulator.html import parse_html
 from program.clock import PROGRAM_ZONE
-from program.dates import parse_activity_date, parse_session_start, parse_session_time
+from program.dates import parse_activity_date
 from program.errors import InvalidInput
 from program.growth_log import MAX_HOURS, MIN_HOURS, TEXT_LIMIT, check_text_part, parse_hours
 from program.roster import RosterFileError, parse_roster, read_table
+from program.session_times import parse_session_start, parse_session_time
 from program.text import has_invisible, strip_controls
 from tests.security.properties import CHARS, TYPED, counted
 
