@@ -13,7 +13,7 @@ LEARNED = "乙" * 1970 + "🧪" * 30  # within the 2000-character limit; the rev
 async def test_a_review_longer_than_telegram_counts_is_split_and_the_log_can_be_submitted(telegram_world):
     student = await telegram_world.person("王小明")
     await student.choose("📝 写成长日志")
-    await student.press("阅读")
+    await student.press(callback_data="log:kind:reading")
     await student.press(callback_data="log:date:today")
     await student.send_text(DID)
     await student.press("下一步 ▶")
