@@ -84,8 +84,7 @@ async def measure(url: str, sample: int, warmup: int) -> dict:
     """The child process: whole stories for `sample` students, timed and counted update by update."""
     from sqlalchemy import select
 
-    from handlers.engine import Services
-    from handlers.kit import Incoming
+    from handlers.kit import Incoming, Services
     from handlers.registry import build_engine
     from program.calendar import load_calendar
     from program.clock import SettableClock

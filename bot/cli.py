@@ -98,15 +98,17 @@ async def bot_username(settings: Settings) -> str | None:
 
 
 async def list_invites(settings: Settings, t: Translator, *, role: str | None, fmt: str, reissue: str | None,
-                       revoke: str | None, school: str | None, qr: Path | None = None) -> int:
+                       revoke: str | None, school: str | None, qr: Path | None = None, signout: str | None = None,
+                       ) -> int:
     from sqlalchemy import select
 
     from storage import invites
+    from storage import people as roster_people
     from storage.models import Person, School
 
     on_dingtalk = "dingtalk" in settings.channels  # DingTalk users join by sending the code itself
     username = None
-    if not on_dingtalk or settings.bot_username or "telegram" in settings.channels:
+    if not (revoke or signout) and (not on_dingtalk or settings.bot_username or "telegram" in settings.channels):
         try:
             username = await bot_username(settings)
         except Exception as error:  # noqa: BLE001 - any network trouble: say what to set instead
@@ -127,7 +129,7 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
     ttl = timedelta(days=settings.invite_days)
     try:
         async with sessions() as session, session.begin():
-            target = reissue or revoke
+            target = reissue or revoke or signout
             if target:
                 query = select(Person).join(School).where(Person.name == target)
                 if school:
@@ -139,10 +141,15 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                 if len(found) > 1:
                     print(t("Several people are called “%(name)s”; add --school.", name=target), file=sys.stderr)
                     return 2
-                await _audit(session, t, "invite", target, revoked=bool(revoke))
+                await _audit(session, t, "invite", target, revoked=bool(revoke or signout), signed_out=not revoke)
                 if revoke:
                     count = await invites.revoke(session, found[0].id, now)
                     print(t("Withdrew %(count)d invite(s) of %(name)s.", count=count, name=target))
+                    return 0
+                gone = await roster_people.sign_out(session, found[0].id, now)
+                print(t("Signed %(name)s out of %(count)d chat account(s).", name=target, count=gone), file=sys.stderr)
+                if signout:  # and any unused link withdrawn
+                    await invites.revoke(session, found[0].id, now)
                     return 0
                 people = list(found)
                 fresh = {found[0].id: await invites.issue(session, found[0].id, now, ttl)}
@@ -245,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_argument("--format", choices=["table", "csv"], default="table")
     inv.add_argument("--reissue", metavar="NAME", help="issue a new code for NAME (the old one stops working)")
     inv.add_argument("--revoke", metavar="NAME", help="withdraw NAME's unused invite")
+    inv.add_argument("--signout", metavar="NAME", help="sign NAME out of every chat now (a lost phone), no new link")
     inv.add_argument("--school", help="which school, when names repeat")
     inv.add_argument("--qr", metavar="DIR", type=Path, help="write a QR code per person and an A4 sheet per school")
     reopen = sub.add_parser("reopen", help="reopen an evaluation window for one mentor")
@@ -311,7 +319,7 @@ def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int
         return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))
     if command == "invites":
         return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
-                                        revoke=args.revoke, school=args.school, qr=args.qr))
+                                        revoke=args.revoke, school=args.school, qr=args.qr, signout=args.signout))
     if command == "reopen":
         return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until,
                                          year=args.year))

@@ -124,7 +124,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t，")
     except csv.Error:
         dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:  # universal newlines: a lone CR (old Mac files, or noise) ends a line instead of breaking the reader
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=None), dialect)]
+    except csv.Error as error:
+        raise RosterFileError(N_("This file could not be read as a CSV table (%(error)s)."), error=str(error)) from None
 
 
 def parse_roster(table: list[list[str]], known_mentors: Iterable[tuple[str, str]] = (),

@@ -40,6 +40,14 @@ class RetryLater(Exception):
         self.per_chat = per_chat
 
 
+class PartlySent(Exception):
+    """A long message went out in parts and part `sent` failed (`error`): the parts before it are not sent again."""
+
+    def __init__(self, sent: int, error: Exception) -> None:
+        super().__init__(f"{sent} part(s) sent, then: {error}")
+        self.sent, self.error = sent, error
+
+
 class Sender(Protocol):
     async def send_notice(self, chat_id: int, text: str, buttons: list[Any]) -> None: ...
 
@@ -190,8 +198,16 @@ class DeliveryWorker:
     async def _deliver(self, delivery: outbox.Delivery, message: _Message, who: _Recipients) -> int:
         """One send, then its own commit: a crash between the two is the only way a message goes out twice."""
         await self.limiter.wait(delivery.chat_id)
+        sender = self.sender_for(delivery.channel)
         try:
-            await self.sender_for(delivery.channel).send_notice(delivery.chat_id, message.text, message.buttons)
+            if delivery.parts_sent:  # the start of a long message went out on an earlier try
+                await sender.send_notice(delivery.chat_id, message.text, message.buttons, skip=delivery.parts_sent)
+            else:
+                await sender.send_notice(delivery.chat_id, message.text, message.buttons)
+        except PartlySent as partly:
+            async with self.sessions() as session, session.begin():
+                await outbox.record_parts(session, delivery, partly.sent)
+            return await self._settle(delivery, message, partly.error, who)
         except Exception as error:  # noqa: BLE001 - every refusal is settled below
             return await self._settle(delivery, message, error, who)
         return await self._settle(delivery, message, None, who)

@@ -67,7 +67,7 @@ async def teacher_digest(m: Moment) -> Outcome:
     pace = expected_by(m.today, start, end, m.year.sessions_required) if start <= m.today <= end else 0
     behind: list[str] = []
     if pace > 0:
-        students = [s for s in await people.students_of_school(m.session, teacher.school_id) if s.exited_at is None]
+        students = [s for s in await people.students_of_teacher(m.session, teacher.id) if s.exited_at is None]
         found = await logs.activities(m.session, [s.id for s in students], start, end)
         behind = [s.name for s in students if progress_of(found[s.id], m.today).confirmed < pace]
     if not waiting and not behind:

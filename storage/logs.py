@@ -10,8 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from program.growth_log import ActivityKind, LogStatus, claims_session
 from program.sessions import LoggedActivity
 from storage.models import GrowthLog, LogAttachment
+from storage.people import teacher_students
 
 SESSION_KIND_VALUES = [k.value for k in ActivityKind if claims_session(k)]
+# A kind that claims no session ("other") is the student's private diary: nobody else ever reads it.
+SHARED = GrowthLog.kind.in_(SESSION_KIND_VALUES)
 
 
 def _attachments(files: list[dict[str, Any]]) -> list[LogAttachment]:
@@ -61,12 +64,13 @@ async def own_log(session: AsyncSession, log_id: int, student_id: int, *, for_up
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def page_of_logs(session: AsyncSession, student_id: int, offset: int, limit: int,
+async def page_of_logs(session: AsyncSession, student_id: int, offset: int, limit: int, *, shared_only: bool = False,
                        ) -> tuple[Sequence[GrowthLog], int]:
-    total = (await session.execute(
-        select(func.count()).select_from(GrowthLog).where(GrowthLog.student_id == student_id))).scalar_one()
+    """A page of the student's logs, newest first; `shared_only` for anyone but the student (no diary entries)."""
+    where = [GrowthLog.student_id == student_id, *([SHARED] if shared_only else [])]
+    total = (await session.execute(select(func.count()).select_from(GrowthLog).where(*where))).scalar_one()
     result = await session.execute(
-        select(GrowthLog).where(GrowthLog.student_id == student_id)
+        select(GrowthLog).where(*where)
         .order_by(GrowthLog.activity_date.desc(), GrowthLog.id.desc()).offset(offset).limit(limit))
     return result.scalars().all(), total
 
@@ -91,15 +95,14 @@ def needs_confirmation(kind: str) -> bool:
 
 async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int, *, reviewer_id: int,
                             ) -> tuple[Sequence[tuple[GrowthLog, str]], int]:
-    """Logs that claim a session and wait for this teacher of the school, oldest first, with student names.
+    """Logs that claim a session and wait for this teacher, oldest first, with student names.
 
-    Never the reviewer's own logs, whatever roles they hold.
+    Only their students (`people.teacher_students`); never the reviewer's own logs, whatever roles they hold.
     """
     from storage.models import Person
 
-    kinds = [k.value for k in ActivityKind if claims_session(k)]
-    condition = (GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(kinds),
-                 Person.school_id == school_id, GrowthLog.student_id != reviewer_id)
+    condition = (GrowthLog.status == LogStatus.SUBMITTED.value, SHARED, Person.school_id == school_id,
+                 GrowthLog.student_id.in_(teacher_students(reviewer_id)))
     total = (await session.execute(select(func.count()).select_from(GrowthLog)
                                    .join(Person, Person.id == GrowthLog.student_id).where(*condition))).scalar_one()
     rows = await session.execute(
@@ -108,26 +111,33 @@ async def pending_at_school(session: AsyncSession, school_id: int, offset: int, 
     return [(log, name) for log, name in rows], total
 
 
-async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_id: int) -> Sequence[GrowthLog]:
-    """Those of the logs whose student is at this school: other schools' ids are left out."""
+async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_id: int, *,
+                         reviewer_id: int | None = None) -> Sequence[GrowthLog]:
+    """Those of the logs a teacher of this school may read: other schools' ids, diary entries and, given the
+    teacher (`reviewer_id`), students who are not theirs are left out."""
     from storage.models import Person
 
+    where = [GrowthLog.id.in_(log_ids), Person.school_id == school_id, SHARED]
+    if reviewer_id is not None:
+        where.append(GrowthLog.student_id.in_(teacher_students(reviewer_id)))
     result = await session.execute(select(GrowthLog).join(Person, Person.id == GrowthLog.student_id)
-                                   .where(GrowthLog.id.in_(log_ids), Person.school_id == school_id)
-                                   .order_by(GrowthLog.submitted_at, GrowthLog.id))
+                                   .where(*where).order_by(GrowthLog.submitted_at, GrowthLog.id))
     return result.scalars().all()
 
 
-async def log_at_school(session: AsyncSession, log_id: int, school_id: int) -> GrowthLog | None:
-    """A log only if its student is at this school: other schools' ids read as not found."""
-    found = await logs_at_school(session, [log_id], school_id)
+async def log_at_school(session: AsyncSession, log_id: int, school_id: int, *,
+                        reviewer_id: int | None = None) -> GrowthLog | None:
+    """A log only if a teacher of this school may read it (see `logs_at_school`): else not found."""
+    found = await logs_at_school(session, [log_id], school_id, reviewer_id=reviewer_id)
     return found[0] if found else None
 
 
 async def logs_of_student(session: AsyncSession, student_id: int, first: date, last: date,
                           ) -> Sequence[GrowthLog]:
+    """The student's logs of a period as their mentor reads them (no diary entries)."""
     result = await session.execute(
-        select(GrowthLog).where(GrowthLog.student_id == student_id, GrowthLog.activity_date.between(first, last))
+        select(GrowthLog).where(GrowthLog.student_id == student_id, GrowthLog.activity_date.between(first, last),
+                                SHARED)
         .order_by(GrowthLog.activity_date, GrowthLog.id))
     return result.scalars().all()
 
@@ -138,15 +148,15 @@ async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, ver
 
     One conditional update: on PostgreSQL the second of two simultaneous reviews waits for the first, then
     finds the status or the version changed and updates nothing; a student's edit saved in between moves
-    the version on, so it is never approved unseen. Nobody reviews their own log, whatever their roles, and
-    a diary entry (a kind that claims no session) is the student's alone.
+    the version on, so it is never approved unseen. A teacher reviews only their students' logs (never their
+    own, whatever their roles), and a diary entry (a kind that claims no session) is the student's alone.
     `log` shows the current state afterwards, whoever won.
     """
     await session.flush()  # the update below must see, and the refresh must not drop, earlier changes
     result = await session.execute(
         update(GrowthLog)
         .where(GrowthLog.id == log.id, GrowthLog.version == version, GrowthLog.status == LogStatus.SUBMITTED.value,
-               GrowthLog.student_id != reviewer_id, GrowthLog.kind.in_(SESSION_KIND_VALUES))
+               GrowthLog.student_id.in_(teacher_students(reviewer_id)), SHARED)
         .values(status=(LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value, reviewed_by=reviewer_id,
                 reviewed_at=now, reject_reason=reason, version=GrowthLog.version + 1)
         .execution_options(synchronize_session=False))
@@ -169,5 +179,6 @@ async def log_of_mentor(session: AsyncSession, log_id: int, mentor_id: int) -> G
 
     result = await session.execute(
         select(GrowthLog).join(Supervision, Supervision.student_id == GrowthLog.student_id)
-        .where(GrowthLog.id == log_id, Supervision.supervisor_id == mentor_id, Supervision.relation == "mentor"))
+        .where(GrowthLog.id == log_id, Supervision.supervisor_id == mentor_id, Supervision.relation == "mentor",
+               SHARED))
     return result.scalar_one_or_none()

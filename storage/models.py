@@ -120,6 +120,18 @@ class Account(Base):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
+class SignedOut(Base):
+    """A chat account the office signed out (a lost phone): its next message is told so, not served."""
+
+    __tablename__ = "signed_out_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[int] = mapped_column(BigInteger)
+    signed_out_at: Mapped[datetime]
+
+
 class ChannelUser(Base):
     """A chat identity that is not a number (DingTalk's corpId + staffId), numbered for the core."""
 

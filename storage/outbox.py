@@ -38,6 +38,7 @@ class Delivery:
     expires_at: datetime | None = None
     subject_id: int | None = None  # a reminder's session, log…
     occasion: str | None = None  # a reminder's occasion
+    parts_sent: int = 0  # of a long text, sent on earlier tries
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
@@ -67,8 +68,13 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         message.attempts += 1
         claimed.append(Delivery(message.id, message.person_id, chat_id, message.text, message.buttons,
                                 message.attempts, claim, channel, message.kind, message.due_at, message.expires_at,
-                                message.subject_id, message.occasion))
+                                message.subject_id, message.occasion, message.parts_sent))
     return claimed
+
+
+async def record_parts(session: AsyncSession, delivery: Delivery, parts: int) -> None:
+    """The first `parts` parts of a long message went out: a retry starts after them."""
+    await session.execute(_change().where(_held(delivery)).values(parts_sent=parts))
 
 
 def _held(delivery: Delivery):  # noqa: ANN202 - a SQL condition: still ours

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from program.roles import Role
-from storage.models import Account, ChannelUser, Person, PersonRole, School, Supervision
+from storage.models import Account, ChannelUser, ConversationState, Person, PersonRole, School, SignedOut, Supervision
 from storage.plumbing import upsert
 
 
@@ -60,11 +60,38 @@ async def bind_account(session: AsyncSession, person: Person, channel: str, exte
     if existing is not None:
         await session.delete(existing)
         await session.flush()
+    await session.execute(delete(SignedOut).where(SignedOut.channel == channel, SignedOut.external_id == external_id))
     account = Account(person_id=person.id, channel=channel, external_id=external_id, chat_id=chat_id,
                       language_code=language_code, bound_at=now, last_seen_at=now)
     session.add(account)
     await session.flush()
     return account
+
+
+async def sign_out(session: AsyncSession, person_id: int, now: datetime) -> int:
+    """Signs every chat account of the person out at once (a lost phone); returns how many there were.
+
+    The accounts go, with their conversations and drafts; what is owed to the person waits in the outbox
+    until they join again with a new invite. The old chat is remembered, so its next message is told why.
+    """
+    accounts = (await session.execute(select(Account).where(Account.person_id == person_id))).scalars().all()
+    for account in accounts:
+        await session.execute(delete(SignedOut).where(SignedOut.channel == account.channel,
+                                                      SignedOut.external_id == account.external_id))
+        session.add(SignedOut(person_id=person_id, channel=account.channel, external_id=account.external_id,
+                              signed_out_at=now))
+        await session.execute(delete(ConversationState).where(ConversationState.channel == account.channel,
+                                                              ConversationState.external_id == account.external_id))
+        await session.delete(account)
+    await session.flush()
+    return len(accounts)
+
+
+async def was_signed_out(session: AsyncSession, channel: str, external_id: int) -> bool:
+    """This chat belonged to someone the office signed out, and nobody joined from it since."""
+    found = await session.execute(select(SignedOut.id).where(SignedOut.channel == channel,
+                                                             SignedOut.external_id == external_id))
+    return found.first() is not None
 
 
 async def number_for(session: AsyncSession, channel: str, key: str, now: datetime) -> int:
@@ -96,6 +123,25 @@ async def students_of_school(session: AsyncSession, school_id: int) -> Sequence[
         .where(Person.school_id == school_id, PersonRole.role == Role.STUDENT.value)
         .order_by(Person.name)
     )
+    return result.scalars().all()
+
+
+def teacher_students(teacher_id: int) -> Select[tuple[int]]:
+    """Ids of the students a guidance teacher acts on: those assigned to them, and, at their school, those
+    assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves."""
+    assigned = select(Supervision.student_id).where(Supervision.relation == "teacher")
+    theirs = assigned.where(Supervision.supervisor_id == teacher_id)
+    school = select(Person.school_id).where(Person.id == teacher_id).scalar_subquery()
+    return select(Person.id).where(Person.id != teacher_id, or_(
+        Person.id.in_(theirs), and_(Person.school_id == school, Person.id.not_in(assigned))))
+
+
+async def students_of_teacher(session: AsyncSession, teacher_id: int) -> Sequence[Person]:
+    """The students a teacher acts on (see `teacher_students`), by name."""
+    result = await session.execute(
+        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.id.in_(teacher_students(teacher_id)), PersonRole.role == Role.STUDENT.value)
+        .order_by(Person.name))
     return result.scalars().all()
 
 

@@ -8,14 +8,19 @@ from typing import Any
 
 from bot import metrics
 from bot.channels.intake import TakesUpdates
+from bot.channels.telegram_text import (  # noqa: F401 - TEXT_LIMIT and visible_length are used through here too
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    plain_text,
+    split_text,
+    visible_length,
+)
 from handlers.kit import SETTLED, Button, FileRef, Incoming, Reply, Screen, settled_label
 from handlers.reachability import membership_changed
-from scheduler.delivery import RecipientBlocked, RetryLater
+from scheduler.delivery import PartlySent, RecipientBlocked, RetryLater
 
 log = logging.getLogger(__name__)
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<arg>.*))?$", re.S)
 
@@ -31,63 +36,6 @@ def parse_command(text: str | None, bot_username: str | None = None) -> tuple[st
         return None
     argument = (match["arg"] or "").strip() or None
     return match["name"].lower(), argument
-
-
-_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-z]+);")
-
-
-def visible_length(html_text: str) -> int:
-    """Characters Telegram counts: tags removed, entities as one character each."""
-    return len(_ENTITY.sub("x", _TAG.sub("", html_text)))
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Long screens become several messages, cut between lines; tags open at a cut are closed and reopened."""
-    if visible_length(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    lines: list[str] = []
-    size = 0
-    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
-    budget = limit - 64  # room for the closing tags added at a cut
-    for line in text.split("\n"):
-        for piece in _hard_cut(line, budget):
-            piece_size = visible_length(piece) + 1
-            if lines and size + piece_size > budget:
-                chunks.append("\n".join(lines) + "".join(f"</{name}>" for name, _ in reversed(open_tags)))
-                lines, size = ["".join(tag for _, tag in open_tags) + piece], piece_size
-            else:
-                lines.append(piece)
-                size += piece_size
-            for match in _TAG.finditer(piece):
-                if match[1]:
-                    if open_tags and open_tags[-1][0] == match[2]:
-                        open_tags.pop()
-                else:
-                    open_tags.append((match[2], match[0]))
-    if lines:
-        chunks.append("\n".join(lines))
-    return chunks
-
-
-_TOKEN = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-z]+);|.", re.S)
-
-
-def _hard_cut(line: str, size: int) -> list[str]:
-    """A single line longer than a message, cut by visible characters, never inside a tag or an entity."""
-    if visible_length(line) <= size:
-        return [line]
-    pieces, current, count = [], [], 0
-    for token in _TOKEN.findall(line):
-        weight = 0 if token.startswith("<") and len(token) > 1 else 1
-        if count + weight > size:
-            pieces.append("".join(current))
-            current, count = [], 0
-        current.append(token)
-        count += weight
-    pieces.append("".join(current))
-    return pieces
 
 
 def token_rejected(error: BaseException) -> bool:
@@ -244,6 +192,7 @@ class TelegramChannel(TakesUpdates):
                     await asyncio.sleep(refusal.retry_after)
 
     async def _edit(self, chat_id: int, message_id: int, screen: Screen) -> bool:
+        """Puts the screen in place of the tapped message; False when it cannot, and it is sent anew instead."""
         first, *rest = split_text(screen.text)
         try:
             await self.edit_text(chat_id, message_id, first, None if rest else screen)
@@ -251,11 +200,11 @@ class TelegramChannel(TakesUpdates):
             refusal = self.refusal(error)
             if refusal is not None and refusal.not_modified:
                 return True
-            if refusal is not None and refusal.gone:
-                return False
+            if refusal is not None and (refusal.gone or _content_refused(refusal)):
+                return False  # a new message, with the plain-text fallback, rather than nothing
             raise
         for i, chunk in enumerate(rest):
-            await self.send_text(chat_id, chunk, screen if i == len(rest) - 1 else None)
+            await self._send_part(chat_id, chunk, screen if i == len(rest) - 1 else None)
         return True
 
     async def _send(self, chat_id: int, screen: Screen) -> None:
@@ -264,29 +213,74 @@ class TelegramChannel(TakesUpdates):
             name = screen.attachment.file_name or ("🖼" if screen.attachment.kind == "photo" else "📄")
             screen = Screen(f"{screen.text}\n📎 {name}".strip(), screen.buttons, menu=screen.menu)
         if screen.attachment is not None:
-            caption = screen.text if len(screen.text) <= CAPTION_LIMIT else None
+            caption = screen.text if visible_length(screen.text) <= CAPTION_LIMIT else None
             if screen.text and caption is None:
                 await self._send(chat_id, Screen(screen.text))
-            await self.send_file(chat_id, screen.attachment, caption or None, screen)
+            try:
+                await self.send_file(chat_id, screen.attachment, caption or None, screen)
+            except Exception as error:
+                if not caption or not _content_refused(self.refusal(error)):
+                    raise
+                log.warning("a caption for chat %s was refused (%s); sending it apart", chat_id, error)
+                await self._send(chat_id, Screen(caption))
+                await self.send_file(chat_id, screen.attachment, None, screen)
             return
         chunks = split_text(screen.text)
         for i, chunk in enumerate(chunks):
-            await self.send_text(chat_id, chunk, screen if i == len(chunks) - 1 else None)
+            await self._send_part(chat_id, chunk, screen if i == len(chunks) - 1 else None)
 
-    async def send_notice(self, chat_id: int, text: str, buttons: list[Any]) -> None:
-        """The outbox's way out: Telegram's refusals become the scheduler's vocabulary."""
-        screen = Screen(text, buttons=tuple(tuple(Button(label, payload) for label, payload in row) for row in buttons))
+    async def _send_part(self, chat_id: int, text: str, screen: Screen | None) -> None:
+        """One message. Refused for its length or markup, it goes again as plain text in smaller parts, and
+        if its buttons are what Telegram refuses, without them: the user always gets the words."""
         try:
-            await self._send(chat_id, screen)
+            await self.send_text(chat_id, text, screen)
+            return
         except Exception as error:
-            refusal = self.refusal(error)
-            metrics.sent("notice", _result_of(refusal))
-            if refusal is not None and refusal.retry_after is not None:
-                raise RetryLater(refusal.retry_after) from error
-            if refusal is not None and refusal.blocked:
-                raise RecipientBlocked(str(error)) from error
-            raise
+            if not _content_refused(self.refusal(error)):
+                raise
+            log.warning("a message for chat %s was refused (%s); sending it as plain text", chat_id, error)
+        pieces = split_text(plain_text(text), TEXT_LIMIT // 2)
+        for i, piece in enumerate(pieces):
+            markup = screen if i == len(pieces) - 1 else None
+            try:
+                await self.send_text(chat_id, piece, markup)
+            except Exception as error:
+                if markup is None or not _content_refused(self.refusal(error)):
+                    raise
+                log.warning("buttons for chat %s were refused (%s); sending the text alone", chat_id, error)
+                await self.send_text(chat_id, piece, None)
+
+    async def send_notice(self, chat_id: int, text: str, buttons: list[Any], *, skip: int = 0) -> None:
+        """The outbox's way out: Telegram's refusals become the scheduler's vocabulary.
+
+        A long notice goes out in parts; `skip` parts went out on an earlier try and are not sent again.
+        When a later part fails, PartlySent says how many are out, so the retry goes on from there.
+        """
+        screen = Screen(text, buttons=tuple(tuple(Button(label, payload) for label, payload in row) for row in buttons))
+        chunks = split_text(screen.text)
+        for i in range(skip, len(chunks)):
+            try:
+                await self._send_part(chat_id, chunks[i], screen if i == len(chunks) - 1 else None)
+            except Exception as error:
+                refusal = self.refusal(error)
+                metrics.sent("notice", _result_of(refusal))
+                said: Exception = error
+                if refusal is not None and refusal.retry_after is not None:
+                    said = RetryLater(refusal.retry_after)
+                elif refusal is not None and refusal.blocked:
+                    said = RecipientBlocked(str(error))
+                if i > 0:
+                    raise PartlySent(i, said) from error
+                if said is error:
+                    raise
+                raise said from error
         metrics.sent("notice", "sent")
+
+
+def _content_refused(refusal: Refusal | None) -> bool:
+    """Telegram refused what was sent (too long, markup it cannot parse, buttons), not the chat or the pace."""
+    return refusal is not None and refusal.retry_after is None and not refusal.blocked and not refusal.gone \
+        and not refusal.not_modified
 
 
 def _label_of(query: Any) -> str | None:

@@ -12,6 +12,7 @@ from ..params import Params
 from ..world import World
 
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA = 4096, 1024, 64
+MAX_INLINE_BUTTONS = 100  # Telegram's cap on one inline keyboard (TDLib answers BUTTONS_TOO_MUCH)
 BUTTON_KINDS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query",
                 "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
                 "callback_game", "pay")
@@ -66,6 +67,8 @@ def check_markup(markup: Any) -> dict[str, Any] | None:
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise ApiError.bad_request(
                 'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise ApiError.bad_request("BUTTONS_TOO_MUCH")
         return {"inline_keyboard": [[_check_inline_button(b) for b in row] for row in rows]}
     if "keyboard" in markup:
         rows = markup["keyboard"]
