@@ -23,10 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, select  # noqa: E402
 
 from bot.emulator import BotApiEmulator  # noqa: E402
-from handlers.kit import (
-    Incoming,  # noqa: E402
-    Services,  # noqa: E402
-)
+from handlers.kit import Incoming, Services  # noqa: E402
 from handlers.registry import build_engine  # noqa: E402
 from program.calendar import load_calendar  # noqa: E402
 from program.clock import SettableClock  # noqa: E402
