@@ -124,6 +124,7 @@ async def main() -> int:
     args = parser.parse_args()
     workdir = ROOT / "bench" / ".cache"
     workdir.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()  # the machine is shared: its load is part of the result
     baseline = await fan_out(min(args.count, 2_000), workdir, limited=False)
     print(f"baseline (no limits): {baseline['delivered']} reminders in {baseline['seconds']} s = "
           f"{baseline['rate_per_second']}/s", flush=True)
@@ -135,7 +136,8 @@ async def main() -> int:
           f"{run['probe_lateness_max']} s over {run['probes']} probes")
     RESULTS.write_text(json.dumps({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
-        "cpus": os.cpu_count(), "limit_per_second": LIMIT, "limit_per_chat_seconds": PER_CHAT,
+        "cpus": os.cpu_count(), "load_average_at_start": load_before, "load_average_at_end": os.getloadavg(),
+        "limit_per_second": LIMIT, "limit_per_chat_seconds": PER_CHAT,
         "goals": {"rate_over_limit": 0.95, "flood_429s": 0, "probe_lateness_p95_seconds": 2.0},
         "rate_over_limit": round(ratio, 3), "run": run, "baseline_without_limits": baseline,
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -99,7 +99,7 @@ async def bot_username(settings: Settings) -> str | None:
 
 async def list_invites(settings: Settings, t: Translator, *, role: str | None, fmt: str, reissue: str | None,
                        revoke: str | None, school: str | None, qr: Path | None = None, signout: str | None = None,
-                       ) -> int:
+                       keep: bool = False) -> int:
     from sqlalchemy import select
 
     from storage import invites
@@ -141,13 +141,15 @@ async def list_invites(settings: Settings, t: Translator, *, role: str | None, f
                 if len(found) > 1:
                     print(t("Several people are called “%(name)s”; add --school.", name=target), file=sys.stderr)
                     return 2
-                await _audit(session, t, "invite", target, revoked=bool(revoke or signout), signed_out=not revoke)
+                await _audit(session, t, "invite", target, revoked=bool(revoke or signout), kept=keep)
                 if revoke:
                     count = await invites.revoke(session, found[0].id, now)
                     print(t("Withdrew %(count)d invite(s) of %(name)s.", count=count, name=target))
                     return 0
-                gone = await roster_people.sign_out(session, found[0].id, now)
-                print(t("Signed %(name)s out of %(count)d chat account(s).", name=target, count=gone), file=sys.stderr)
+                if not keep:  # a lost phone: its chats are signed out at once
+                    gone = await roster_people.sign_out(session, found[0].id, now)
+                    print(t("Signed %(name)s out of %(count)d chat account(s).", name=target, count=gone),
+                          file=sys.stderr)
                 if signout:  # and any unused link withdrawn
                     await invites.revoke(session, found[0].id, now)
                     return 0
@@ -213,8 +215,7 @@ async def reopen_window(settings: Settings, t: Translator, *, mentor: str, kind:
             print(t("The new closing date %(day)s has already passed.", day=closes), file=sys.stderr)
             return 2
         async with sessions() as session, session.begin():
-            found = (await session.execute(
-                select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+            found = (await session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
                 .where(Person.name == mentor, PersonRole.role == Role.MENTOR.value))).unique().scalars().all()
             if len(found) != 1:
                 print(t("No single mentor called “%(name)s” is in the roster.", name=mentor), file=sys.stderr)
@@ -253,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_argument("--reissue", metavar="NAME", help="issue a new code for NAME (the old one stops working)")
     inv.add_argument("--revoke", metavar="NAME", help="withdraw NAME's unused invite")
     inv.add_argument("--signout", metavar="NAME", help="sign NAME out of every chat now (a lost phone), no new link")
+    inv.add_argument("--keep", action="store_true", help="with --reissue: a second channel's code, nobody signed out")
     inv.add_argument("--school", help="which school, when names repeat")
     inv.add_argument("--qr", metavar="DIR", type=Path, help="write a QR code per person and an A4 sheet per school")
     reopen = sub.add_parser("reopen", help="reopen an evaluation window for one mentor")
@@ -318,8 +320,8 @@ def _command(args: argparse.Namespace, settings: Settings, t: Translator) -> int
     if command == "roster":
         return asyncio.run(import_roster(settings, args.file, t, dry_run=args.dry_run))
     if command == "invites":
-        return asyncio.run(list_invites(settings, t, role=args.role, fmt=args.format, reissue=args.reissue,
-                                        revoke=args.revoke, school=args.school, qr=args.qr, signout=args.signout))
+        names = {key: getattr(args, key) for key in ("role", "reissue", "revoke", "school", "qr", "signout", "keep")}
+        return asyncio.run(list_invites(settings, t, fmt=args.format, **names))
     if command == "reopen":
         return asyncio.run(reopen_window(settings, t, mentor=args.mentor, kind=args.kind, until=args.until,
                                          year=args.year))

@@ -49,6 +49,7 @@ class Sweeper:
         """One pass over every rule at the current program time; returns how many reminders were written."""
         total = 0
         self.written.clear()
+        self.durations.clear()
         now = self.clock.now()
         for name, step in self.steps(now):
             started = time.perf_counter()

@@ -80,3 +80,19 @@ def test_reissuing_an_invite_signs_the_old_phone_out_at_once(env, tmp_path, caps
 
     assert "我的进度" in talk(env, clock, calendar, found_again)
     assert count(env, SignedOut) == 1
+
+
+def test_a_second_code_for_another_channel_signs_nobody_out(env, tmp_path, capsys, clock, calendar):  # noqa: F811
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
+    assert main(["roster", "import", str(roster)]) == 0
+    capsys.readouterr()
+    assert main(["invites", "--reissue", "王小明", "--format", "csv"]) == 0
+    first = code_of(capsys)
+
+    async def join(engine, services):  # noqa: ANN001, ANN202
+        await Chat(engine, 1001).send(f"/start {first}")
+
+    talk(env, clock, calendar, join)
+    assert main(["invites", "--reissue", "王小明", "--keep", "--format", "csv"]) == 0  # to join on DingTalk too
+    assert code_of(capsys) != first and count(env, Account) == 1 and count(env, SignedOut) == 0
