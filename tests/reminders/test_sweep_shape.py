@@ -79,3 +79,13 @@ async def test_the_idle_rule_is_asked_once_a_day_even_when_nobody_is_idle(sessio
     clock.set(at("2027-03-05 09:00"))
     await sweeper.sweep()
     assert sweeper.written["idle"] == 20, "a new day: asked again, and a month without logs is idle"
+
+
+async def test_someone_who_joins_after_an_occasions_first_sweep_gets_it_at_the_next(program):  # noqa: ANN001
+    wang = await program.join("王小明")
+    first = await program.at("2027-12-24 09:00")
+    assert [s for s in first if s.chat_id == wang.user_id and "还剩 7 天" in s.text]
+    sun = await program.join("孙悦")  # after the sweep that decided about everyone who had joined
+    later = await program.at("2027-12-24 09:05")
+    assert [s for s in later if s.chat_id == sun.user_id and "还剩 7 天" in s.text], "the late joiner is swept too"
+    assert not [s for s in later if s.chat_id == wang.user_id], "and nobody twice"
