@@ -1,8 +1,10 @@
 """The menu flow: /menu, /help, /cancel, and what a stranger or a puzzled user is told."""
 from __future__ import annotations
 
-from handlers.kit import Ctx, Flow, Screen
+from handlers.kit import Button, Ctx, Flow, Screen, rows
+from handlers.views.links import SAID, LogFromText
 from handlers.views.menu import entries_for, keyboard, main_menu, stranger_screen
+from program.growth_log import TEXT_LIMIT, looks_like_activity
 from program.roles import Role
 
 menu = Flow("menu")
@@ -48,6 +50,13 @@ async def cancel(ctx: Ctx) -> Screen:
 async def fallback(ctx: Ctx, quiet: bool = False) -> Screen:
     if quiet:
         return main_menu(ctx, ctx.t("Here is the menu."))
+    text = (ctx.incoming.text or "").strip()
+    if Role.STUDENT in ctx.roles and text and looks_like_activity(text) is not None:
+        ctx.state.data[SAID[0]] = {SAID[1]: text[:TEXT_LIMIT]}  # kept for the log, if the student wants one
+        return Screen(ctx.t("That sounds like an activity. Shall I start a growth log with what you wrote? You "
+                            "will choose the day, add what you learned and the hours, then check it before it "
+                            "is filed."),
+                      buttons=rows(Button(ctx.t("📝 Start a growth log with it"), LogFromText())))
     return main_menu(ctx, ctx.t("Sorry, I did not understand that. Choose from the menu, or send /help."))
 
 

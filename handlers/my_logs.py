@@ -35,6 +35,16 @@ class MarkOnPlatform(Payload, flow="mylogs", action="platform"):
     log_id: int
 
 
+class UnmarkOnPlatform(Payload, flow="mylogs", action="unplatform"):
+    log_id: int
+
+
+def _mark_button(ctx: Ctx, log: GrowthLog) -> Button:
+    if log.platform_submitted_at is not None:
+        return Button(ctx.t("↶ Not submitted there yet"), UnmarkOnPlatform(log.id))
+    return Button(ctx.t("✓ Submitted on the platform"), MarkOnPlatform(log.id))
+
+
 async def list_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
     found, total = await logs.page_of_logs(ctx.session, ctx.me.id, page * PAGE, PAGE)
     if total == 0:
@@ -45,7 +55,8 @@ async def list_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
     nav = [Button("◀", LogsPage(page - 1)) if page > 0 else None,
            Button("▶", LogsPage(page + 1)) if page + 1 < pages else None]
     text = ctx.t("📚 <b>My growth logs</b> (%(total)d), page %(page)d of %(pages)d. Tap one to open it.\n"
-                 "✅ confirmed · ⏳ waiting · ↩️ sent back · 📓 diary", total=total, page=page + 1, pages=pages)
+                 "✅ confirmed · ⏳ waiting · ↩️ sent back · 📓 diary (kind “Other”: needs no teacher, not counted as "
+                 "a session)", total=total, page=page + 1, pages=pages)
     return Screen(text, buttons=rows(*buttons, per_row=1) + rows(*nav), replace=replace)
 
 
@@ -80,16 +91,22 @@ async def open_log(ctx: Ctx, tap: OpenMyLog) -> list[Screen]:
 @my_logs.button(CopyLog, role=Role.STUDENT)
 async def copy_for_platform(ctx: Ctx, tap: CopyLog) -> Screen:
     log = await _own(ctx, tap.log_id)
-    done = log.platform_submitted_at is not None
-    mark = Button(ctx.t("✓ Submitted on the platform") if not done else ctx.t("Marked as submitted ✓"),
-                  MarkOnPlatform(log.id))
     return Screen(ctx.t("Copy this into the growth log form on the national platform:") +
-                  f"\n<pre>{platform_text(ctx, log)}</pre>", buttons=rows(mark))
+                  f"\n<pre>{platform_text(ctx, log)}</pre>", buttons=rows(_mark_button(ctx, log)))
 
 
 @my_logs.button(MarkOnPlatform, role=Role.STUDENT)
 async def mark_platform(ctx: Ctx, tap: MarkOnPlatform) -> Screen:
+    """The copied text stays on screen; the mark is its own message and can be taken back."""
     log = await _own(ctx, tap.log_id)
     if log.platform_submitted_at is None:
         log.platform_submitted_at = ctx.now()
-    return Screen(ctx.t("Marked as submitted on the national platform ✓"), replace=True)
+    return Screen(ctx.t("Marked as submitted on the national platform ✓"), buttons=rows(_mark_button(ctx, log)))
+
+
+@my_logs.button(UnmarkOnPlatform, role=Role.STUDENT)
+async def unmark_platform(ctx: Ctx, tap: UnmarkOnPlatform) -> Screen:
+    log = await _own(ctx, tap.log_id)
+    log.platform_submitted_at = None
+    return Screen(ctx.t("The mark is taken back: not submitted on the platform yet."), replace=True,
+                  buttons=rows(_mark_button(ctx, log)))

@@ -60,7 +60,8 @@ async def overview(ctx: Ctx, tap: Overview | None = None) -> Screen:
 
 HISTORY_PAGE = 10
 ACTIONS = {"answer": N_("changed"), "submit": N_("submitted"), "resubmit": N_("submitted again"),
-           "platform": N_("marked as submitted on the platform")}
+           "platform": N_("marked as submitted on the platform"),
+           "platform_undone": N_("took back the platform mark")}
 
 
 @office.button(HistoryPage, role=Role.OFFICE)

@@ -11,7 +11,7 @@ from program.invites import (
     invite_state,
     looks_like_code,
 )
-from program.roles import ROLE_LABELS
+from program.roles import ROLE_LABELS, Role
 from storage import invites, people
 
 onboarding = Flow("start")
@@ -45,6 +45,29 @@ async def start(ctx: Ctx) -> Screen:
     ctx.state.flow, ctx.state.step, ctx.state.data = None, None, {}  # a phone passed on keeps no one's drafts
     separator = ", " if ctx.t.language == "en" else "、"
     roles = separator.join(ctx.t.raw(ROLE_LABELS[r]) for r in sorted(ctx.roles))
-    return main_menu(ctx, ctx.t("Welcome, %(name)s! You are signed in as %(roles)s at %(school)s.\n"
-                                "I speak 中文 and English: /language switches.",
-                                name=ctx.me.name, roles=roles, school=ctx.me.school.name))
+    lines = [ctx.t("Welcome, %(name)s! You are signed in as %(roles)s at %(school)s.\n"
+                   "I speak 中文 and English: /language switches.",
+                   name=ctx.me.name, roles=roles, school=ctx.me.school.name)]
+    lines += await first_steps(ctx)
+    return main_menu(ctx, "\n\n".join(lines))
+
+
+async def first_steps(ctx: Ctx) -> list[str]:
+    """Who looks after a student, and what each role does first: a welcome that names the next step."""
+    lines = []
+    if Role.STUDENT in ctx.roles:
+        mentors = [p.name for p in await people.supervisors_of(ctx.session, ctx.me.id, "mentor")]
+        teachers = [p.name for p in await people.supervisors_of(ctx.session, ctx.me.id, "teacher")]
+        lines.append(ctx.t("Your mentor: %(mentors)s · your guidance teacher: %(teachers)s.",
+                           mentors=ctx.t(", ").join(mentors) or "—", teachers=ctx.t(", ").join(teachers) or "—"))
+        lines.append(ctx.t("Next: after each training activity tap “📝 New growth log”. Once your teacher "
+                           "confirms it, it counts toward your sessions."))
+    if Role.MENTOR in ctx.roles:
+        lines.append(ctx.t("Next: see your students in “👥 My students”, and plan a meeting with “📅 Schedule a "
+                           "session”."))
+    if Role.TEACHER in ctx.roles:
+        lines.append(ctx.t("Next: confirm your students' activities in “✅ To confirm”."))
+    if Role.OFFICE in ctx.roles:
+        lines.append(ctx.t("Next: “📊 Overview” shows every school; roster, invites and exports are on the command "
+                           "line (yingcai --help)."))
+    return lines

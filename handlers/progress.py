@@ -5,7 +5,8 @@ from datetime import date
 from typing import Any
 
 from handlers.kit import Button, Ctx, Flow, Screen, rows
-from handlers.views.links import NewLog, ShowDeadlines
+from handlers.views.links import EditLog, NewLog, ShowDeadlines
+from handlers.views.logs import activity_label
 from program.calendar import Milestone, ProgramYear
 from program.evaluations import KIND_LABELS, EvaluationKind, EvaluationStatus, evaluation_window
 from program.i18n import Msgid, Safe
@@ -41,6 +42,9 @@ def upcoming(ctx: Ctx, year: ProgramYear, today: date) -> list[Milestone]:
 def evaluation_state(ctx: Ctx, kind: EvaluationKind, evaluation: Any, year: ProgramYear, today: date) -> str:
     """Submitted, being written, not open yet, open, or closed without a submission: never "not started" after."""
     if evaluation is not None and evaluation.status == EvaluationStatus.SUBMITTED.value:
+        if kind is EvaluationKind.MIDTERM:  # the result itself: a fail means leaving the program
+            passed = evaluation.answers.get("result") == "pass"
+            return ctx.t("passed ✓") if passed else ctx.t("not passed (left the program)")
         return ctx.t("done ✓")
     window = evaluation_window(kind, year)
     state = window.state(today)
@@ -62,6 +66,9 @@ async def show_progress(ctx: Ctx) -> Screen:
     lines = [ctx.t("📈 <b>My progress</b> · %(year)d", year=year.year),
              ctx.t("Confirmed sessions: %(done)d/%(required)d", done=facts.confirmed, required=required),
              bar(facts.confirmed, required)]
+    if ctx.me.exited_at is not None:
+        lines.insert(1, ctx.t("⚠️ You have left the program (since %(day)s): new growth logs cannot be filed.",
+                              day=ctx.me.exited_at.astimezone(ctx.services.zone).date()))
     if facts.pending:
         lines.append(ctx.t.plural("%(n)d more waiting for your teacher's confirmation",
                                   "%(n)d more waiting for your teacher's confirmation", facts.pending))
@@ -69,6 +76,17 @@ async def show_progress(ctx: Ctx) -> Screen:
                               facts.logs, month=facts.this_month))
     if facts.last_activity:
         lines.append(ctx.t("Last activity logged: %(day)s", day=ctx.day(facts.last_activity)))
+    fixes: list[Button] = []
+    returned = await logs.sent_back(ctx.session, ctx.me.id)
+    if returned:  # a log waiting for the student's fix is said here, with the teacher's words
+        lines.append("\n" + ctx.t.plural("↩️ <b>%(n)d log sent back</b>: fix it and it goes back to your teacher.",
+                                          "↩️ <b>%(n)d logs sent back</b>: fix them and they go back to your teacher.",
+                                          len(returned)))
+        for log in returned:
+            lines.append(ctx.t("• %(day)s %(kind)s: “%(reason)s”", day=ctx.day(log.activity_date),
+                               kind=activity_label(ctx.t, log.kind), reason=log.reject_reason or "—"))
+            fixes.append(Button(ctx.t.plain("✏️ Fix %(day)s %(kind)s", day=ctx.day(log.activity_date),
+                                            kind=activity_label(ctx.t, log.kind)), EditLog(log.id)))
     found = await evaluations.of_student(ctx.session, ctx.me.id, year.year)
     lines.append("\n" + ctx.t("<b>Evaluations</b>"))
     for kind in EvaluationKind:
@@ -79,8 +97,8 @@ async def show_progress(ctx: Ctx) -> Screen:
         nxt = coming[0]
         lines.append("\n" + ctx.t("Next milestone: %(title)s, %(day)s (%(left)s)", title=ctx.t.raw(nxt.title),
                                   day=ctx.day(nxt.due), left=days_left(ctx, nxt, today)))
-    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("📝 New growth log"), NewLog()),
-                                                 Button(ctx.t("⏰ Deadlines"), ShowDeadlines())))
+    return Screen("\n".join(lines), buttons=rows(*fixes, per_row=1) + rows(
+        Button(ctx.t("📝 New growth log"), NewLog()), Button(ctx.t("⏰ Deadlines"), ShowDeadlines())))
 
 
 deadlines = Flow("deadlines")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers import (
+    agenda,
     broadcast,
     evaluation,
     growth_log,
@@ -12,6 +13,7 @@ from handlers import (
     office,
     onboarding,
     progress,
+    school,  # noqa: F401 - importing it registers the school overview on the teacher flow
     sessions,
     settings,
     teacher,
@@ -23,7 +25,7 @@ from handlers.views import menu as menu_view
 
 def all_flows() -> list[Flow]:
     return [onboarding.onboarding, menu.menu, language.language, *growth_log.FLOWS, my_logs.my_logs,
-            progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp,
+            progress.progress, progress.deadlines, mentor.mentor, sessions.schedule, sessions.rsvp, agenda.agenda,
             evaluation.evaluate, teacher.teacher, office.office, broadcast.received, settings.settings]
 
 

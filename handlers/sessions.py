@@ -6,14 +6,17 @@ from enum import StrEnum
 
 from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
 from handlers.kit.wizard import ChangePart, Wizard
+from handlers.views.links import CannotCome, ChangeRsvp, WillCome
+from handlers.views.sessions import answered, choices, invitation
 from handlers.views.students import NOT_YOURS
 from program.clock import local_now
-from program.errors import InvalidInput, NotFound
+from program.errors import InvalidInput, NotAllowed, NotFound
 from program.i18n import N_, Translator, format_moment
 from program.roles import Role
 from program.session_times import parse_session_time
 from storage import people
 from storage import sessions as training
+from storage.models import TrainingSession
 
 
 class Step(StrEnum):
@@ -49,14 +52,6 @@ class Send(Payload, flow="ses", action="send"):
 
 class CancelScheduling(Payload, flow="ses", action="cancel"):
     pass
-
-
-class WillCome(Payload, flow="rsvp", action="yes"):
-    session_id: int
-
-
-class CannotCome(Payload, flow="rsvp", action="no"):
-    session_id: int
 
 
 form = Wizard(Flows(schedule), Step, order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WHO), review=Step.REVIEW,
@@ -209,22 +204,20 @@ async def send(ctx: Ctx, tap: Send) -> Screen:
     session = await training.schedule(ctx.session, mentor_id=ctx.me.id, starts_at=starts_at, ends_at=ends_at,
                                       place=draft["place"], topic=draft["topic"], student_ids=chosen, now=ctx.now())
     mentor_name, zone = ctx.me.name, ctx.services.zone
-    place, topic, session_id = session.place, session.topic, session.id
 
     def render(t: Translator) -> Screen:
-        return Screen(t("📅 <b>%(mentor)s scheduled a session</b>\nWhen: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\n"
-                        "Will you come?", mentor=mentor_name,
-                        when=format_moment(starts_at.astimezone(zone), t.language),
-                        place=place, topic=topic),
-                      buttons=rows(Button(t("✅ I will come"), WillCome(session_id)),
-                                   Button(t("❌ I cannot come"), CannotCome(session_id))))
+        return invitation(t, session, mentor_name, zone)
 
     for student_id in chosen:
         ctx.notify(student_id, "session_invite", f"session-invite:{session.id}:{student_id}", render)
+    names = [s.name for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.id in chosen]
     ctx.state.finish()
     return Screen(ctx.t.plural("📨 Scheduled. %(n)d student is being told and can answer yes or no.",
-                               "📨 Scheduled. %(n)d students are being told and can answer yes or no.", len(chosen)),
-                  replace=True)
+                               "📨 Scheduled. %(n)d students are being told and can answer yes or no.", len(chosen))
+                  + "\n" + ctx.t("When: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\nStudents: %(names)s",
+                                 when=_when(ctx, draft), place=draft["place"], topic=draft["topic"],
+                                 names=ctx.t(", ").join(names))
+                  + "\n" + ctx.t("Answers, changes and cancelling: 🗓 My schedule."), replace=True)
 
 
 @schedule.button(CancelScheduling, role=Role.MENTOR, steps=EVERY_STEP)
@@ -243,14 +236,38 @@ async def cannot_come(ctx: Ctx, tap: CannotCome) -> Screen:
     return await _answer(ctx, tap.session_id, False)
 
 
-async def _answer(ctx: Ctx, session_id: int, attending: bool) -> Screen:
-    found = await training.answer_invitation(ctx.session, session_id, ctx.me.id, attending, ctx.now())
+async def _invited(ctx: Ctx, session_id: int) -> TrainingSession:
+    found = await training.invitation(ctx.session, session_id, ctx.me.id)
     if found is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
-    answer = ctx.t("✅ You will come.") if attending else ctx.t("❌ You cannot come. Your mentor will see it.")
-    text = ctx.t("📅 %(when)s · %(topic)s · %(place)s", when=ctx.moment(found.starts_at), topic=found.topic,
-                 place=found.place)
-    after = ctx.t("After the session, file a growth log: it will be offered first under /log.") if attending else ""
-    return Screen("\n".join(x for x in (text, answer, after) if x), replace=True,
-                  buttons=rows(Button(ctx.t("Change my answer"),
-                                      CannotCome(found.id) if attending else WillCome(found.id))))
+    if found.starts_at <= ctx.now():
+        raise NotAllowed(N_("This session has already begun, so the answer can no longer change."))
+    return found
+
+
+@rsvp.button(ChangeRsvp, role=Role.STUDENT)
+async def change_answer(ctx: Ctx, tap: ChangeRsvp) -> Screen:
+    found = await _invited(ctx, tap.session_id)
+    return choices(ctx, found, await training.answer_of(ctx.session, found.id, ctx.me.id))
+
+
+async def _answer(ctx: Ctx, session_id: int, attending: bool) -> Screen:
+    found = await _invited(ctx, session_id)
+    before = await training.answer_of(ctx.session, found.id, ctx.me.id)
+    if await training.answer_invitation(ctx.session, session_id, ctx.me.id, attending, ctx.now()) is None:
+        raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
+    if attending is False and before is not False or attending and before is False:
+        name, when, topic = ctx.me.name, found.starts_at, found.topic  # the mentor hears who, by name
+
+        zone = ctx.services.zone
+
+        def render(t: Translator) -> Screen:
+            moment = format_moment(when.astimezone(zone), t.language)
+            if not attending:
+                return Screen(t("❌ %(name)s cannot come to “%(topic)s” on %(when)s.", name=name, topic=topic,
+                                when=moment))
+            return Screen(t("✅ %(name)s can come to “%(topic)s” on %(when)s after all.", name=name, topic=topic,
+                            when=moment))
+
+        ctx.notify(found.mentor_id, "rsvp_changed", f"rsvp:{found.id}:{ctx.me.id}:{ctx.now().isoformat()}", render)
+    return answered(ctx, found, attending)

@@ -6,14 +6,14 @@ from enum import StrEnum
 
 from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, excerpt, id_from, rows
 from handlers.kit.payloads import Stamp
-from handlers.views.links import NewLog, OpenMyLog, PendingConfirmations
+from handlers.views.links import OpenMyLog, PendingConfirmations
 from handlers.views.logs import activity_label, attachment_screens, draft_of, hours_text, summary
-from program.errors import InvalidInput, NotAllowed, NotFound
-from program.growth_log import LogStatus
-from program.i18n import N_, Translator
+from program.errors import NotAllowed, NotFound
+from program.growth_log import REVIEW_UNDO, LogStatus, check_reason
+from program.i18n import N_, Safe, Translator
 from program.roles import Role
-from program.sessions import count_sessions, expected_by, progress_of
-from storage import logs, people
+from program.sessions import count_sessions
+from storage import logs, outbox, people
 from storage.models import GrowthLog, Person
 
 
@@ -47,27 +47,60 @@ class KeepPending(Payload, flow="tch", action="keep"):
     pass
 
 
-class Nudge(Payload, flow="tch", action="nudge"):
-    student_id: int
+class ConfirmAllSure(Payload, flow="tch", action="allsure"):
+    seen: Stamp
+    ids: str
+
+
+class KeepList(Payload, flow="tch", action="notnow"):
+    pass
+
+
+class UndoReview(Payload, flow="tch", action="undo"):
+    reviews: str  # "12-3.13-3": each log's id and its version right after the review
+
+
 PAGE = 5
-REASON_LIMIT = 500
 NOT_FOUND = N_("Log not found. It may have been removed, or it is not from your school.")
 ALREADY_REVIEWED = N_("This log was already reviewed.")
+CHANGED = N_("The student changed this log after the list was shown. Here is the list again; please look "
+             "at it once more.")
+LIST = "list"  # the teacher's draft keeps the ids of the list on screen, so its numbers stay as shown
 
 
-async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = None) -> Screen:
-    found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
+def log_line(ctx: Ctx, log: GrowthLog, name: str) -> str:
+    """Whose log, of which day and kind: how a result and a question name it."""
+    return f"{esc(name)} · {ctx.day(log.activity_date)} · {esc(activity_label(ctx.t, log.kind))}"
+
+
+async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = None, fresh: bool = True) -> Screen:
+    """The list to confirm. Within one list numbers stay put: a reviewed log keeps its number, marked done."""
+    draft = ctx.state.data.get(teacher.name) or {}
+    if fresh or not draft.get(LIST):
+        found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
+        listed = [(log, name) for log, name in found]
+        ctx.state.begin(teacher.name, None, {LIST: [log.id for log, _ in listed], "seen": _seen_stamp(ctx)})
+    else:
+        by_id = {log.id: log for log in await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id)}
+        names = {p.id: p.name for p in await people.named(ctx.session, {log.student_id for log in by_id.values()})}
+        listed = [(by_id[i], names.get(by_id[i].student_id, "")) for i in draft[LIST] if i in by_id]
+        total = (await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, 0, reviewer_id=ctx.me.id))[1]
     lines = [note] if note else []
-    if total == 0:
+    waiting = [(n, log) for n, (log, _) in enumerate(listed, start=1) if log.status == LogStatus.SUBMITTED.value]
+    if total == 0 and not listed:
         lines.append(ctx.t("✅ Nothing to confirm. Every activity your students logged has been reviewed."))
         return Screen("\n".join(lines), replace=replace)
     lines.append(ctx.t("<b>To confirm</b>: %(total)d, oldest first. Only confirmed activities count toward the "
                        "%(required)d sessions.", total=total,
                        required=ctx.services.calendar.for_date(ctx.today()).sessions_required))
+    seen = ctx.state.data[teacher.name]["seen"] if not fresh and draft.get(LIST) else _seen_stamp(ctx)
+    marks = {LogStatus.CONFIRMED.value: ctx.t("✅ confirmed"), LogStatus.REJECTED.value: ctx.t("↩️ sent back")}
     buttons: list[tuple[Button, ...]] = []
-    seen = _seen_stamp(ctx)
-    for number, (log, name) in enumerate(found, start=1):
+    for number, (log, name) in enumerate(listed, start=1):
         files = f" · 📎{len(log.attachments)}" if log.attachments else ""
+        if log.status != LogStatus.SUBMITTED.value:
+            lines.append(f"\n#{number} {log_line(ctx, log, name)} · {marks[log.status]}")
+            continue
         lines.append(f"\n<b>#{number} {esc(name)}</b> · {ctx.day(log.activity_date)} · "
                      f"{esc(activity_label(ctx.t, log.kind))} · "
                      f"{ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
@@ -75,10 +108,15 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
         buttons.append((Button(ctx.t("✅ #%(n)d", n=number), ConfirmLog(log.id, seen)),
                         Button(ctx.t("↩️ #%(n)d", n=number), SendBack(log.id)),
                         Button(ctx.t("🔍 #%(n)d", n=number), SeeLog(log.id))))
-    ids = ".".join(str(log.id) for log, _ in found)
-    buttons.append((Button(ctx.t("✅ Confirm all %(n)d above", n=len(found)), ConfirmAll(seen, ids)),))
-    if total > len(found):
-        lines.append("\n" + ctx.t("%(more)d more after these.", more=total - len(found)))
+    if len(waiting) > 1:
+        ids = ".".join(str(log.id) for _, log in waiting)
+        buttons.append((Button(ctx.t("✅ Confirm all %(n)d above", n=len(waiting)), ConfirmAll(seen, ids)),))
+    elif not waiting:
+        lines.append("\n" + ctx.t("This list is done."))
+        if total:
+            buttons.append((Button(ctx.t("Next %(n)d to confirm ▶", n=min(total, PAGE)), PendingConfirmations()),))
+    if total > len(waiting) and waiting:
+        lines.append("\n" + ctx.t("%(more)d more after these.", more=total - len(waiting)))
     return Screen("\n".join(lines), buttons=tuple(buttons), replace=replace)
 
 
@@ -120,8 +158,13 @@ async def _confirm(ctx: Ctx, wanted: list[GrowthLog]) -> list[GrowthLog]:
                             "%(done)d/%(required)d.", day=day, kind=activity_label(t, kind), done=done,
                             required=required))
 
-        ctx.notify(log.student_id, "log_confirmed", f"log-reviewed:{log.id}:{now.isoformat()}", render)
+        ctx.notify(log.student_id, "log_confirmed", review_notice_key(log), render)
     return confirmed_logs
+
+
+def review_notice_key(log: GrowthLog) -> str:
+    """One notice per review: the version a review leaves behind is new each time (an undo takes it back)."""
+    return f"log-reviewed:{log.id}:{log.version}"
 
 
 def _seen_stamp(ctx: Ctx) -> Stamp:
@@ -134,43 +177,105 @@ def _changed_since(log: GrowthLog, seen: int) -> bool:
     return log.updated_at.timestamp() > seen
 
 
-CHANGED = N_("The student changed this log after the list was shown. Here is the list again; please look "
-             "at it once more.")
+def _undo_button(ctx: Ctx, reviewed: list[GrowthLog]) -> Button:
+    minutes = int(REVIEW_UNDO.total_seconds() // 60)
+    return Button(ctx.t("↶ Undo (within %(n)d minutes)", n=minutes),
+                  UndoReview(".".join(f"{log.id}-{log.version}" for log in reviewed)))
+
+
+async def _names(ctx: Ctx, found: list[GrowthLog]) -> dict[int, str]:
+    return {p.id: p.name for p in await people.named(ctx.session, {log.student_id for log in found})}
 
 
 @teacher.button(ConfirmLog, role=Role.TEACHER)
-async def confirm_one(ctx: Ctx, tap: ConfirmLog) -> Screen:
+async def confirm_one(ctx: Ctx, tap: ConfirmLog) -> list[Screen]:
     log = await _pending_log(ctx, tap.log_id)
     if _changed_since(log, tap.seen):
-        return await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))
+        return [await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))]
     if not await _confirm(ctx, [log]):  # another teacher or the student was a moment faster
-        return await confirm_page(ctx, replace=True, note=ctx.t(_lost(log)))
-    return await confirm_page(ctx, replace=True, note=ctx.t("Confirmed ✓"))
+        return [await confirm_page(ctx, replace=True, note=ctx.t(_lost(log)))]
+    name = (await _names(ctx, [log])).get(log.student_id, "")
+    return [await confirm_page(ctx, replace=True, fresh=False),
+            Screen(ctx.t("✅ Confirmed: %(log)s", log=Safe(log_line(ctx, log, name))),
+                   buttons=rows(_undo_button(ctx, [log])))]
 
 
 def _lost(log: GrowthLog) -> str:
     return ALREADY_REVIEWED if log.status != LogStatus.SUBMITTED.value else CHANGED
 
 
-@teacher.button(ConfirmAll, role=Role.TEACHER)
-async def confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
-    """Confirms the page the teacher saw; each id is checked again; others', reviewed or changed ones are skipped."""
-    seen = tap.seen
-    wanted = [id_from(part) for part in tap.ids.split(".") if part][:PAGE]
-    if not wanted:
-        raise NotFound(NOT_FOUND)
+async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[GrowthLog], int]:
+    """The logs of a confirm-all still waiting as shown, and how many changed since (left out)."""
+    wanted = [id_from(part) for part in ids.split(".") if part][:PAGE]
     pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id)
                if log.status == LogStatus.SUBMITTED.value]
-    unchanged = [log for log in pending if not _changed_since(log, seen)]
-    changed = len(pending) - len(unchanged)
     if not pending:
         raise NotFound(NOT_FOUND)
+    unchanged = [log for log in pending if not _changed_since(log, seen)]
+    return unchanged, len(pending) - len(unchanged)
+
+
+@teacher.button(ConfirmAll, role=Role.TEACHER)
+async def ask_confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
+    """Confirming several at once is asked first, naming each: a tap in passing changes nothing."""
+    found, changed = await _page_logs(ctx, tap.seen, tap.ids)
+    if changed or not found:
+        return await confirm_page(ctx, note=ctx.t(CHANGED))
+    names = await _names(ctx, found)
+    lines = [ctx.t.plural("Confirm this %(n)d log?", "Confirm these %(n)d logs?", len(found))]
+    lines += [f"• {log_line(ctx, log, names.get(log.student_id, ''))}" for log in found]
+    return Screen("\n".join(lines), buttons=rows(
+        Button(ctx.t.plain("✅ Confirm all %(n)d", n=len(found)), ConfirmAllSure(tap.seen, tap.ids)),
+        Button(ctx.t("✖️ Not now"), KeepList()), per_row=1))
+
+
+@teacher.button(ConfirmAllSure, role=Role.TEACHER)
+async def confirm_all(ctx: Ctx, tap: ConfirmAllSure) -> Screen:
+    """Confirms the page the teacher saw; each id is checked again; others', reviewed or changed ones are skipped."""
+    unchanged, changed = await _page_logs(ctx, tap.seen, tap.ids)
     confirmed = await _confirm(ctx, unchanged)
     changed += len(unchanged) - len(confirmed)
-    note = ctx.t.plural("Confirmed %(n)d log ✓", "Confirmed %(n)d logs ✓", len(confirmed))
+    names = await _names(ctx, confirmed)
+    lines = [ctx.t.plural("✅ Confirmed %(n)d log:", "✅ Confirmed %(n)d logs:", len(confirmed))]
+    lines += [f"• {log_line(ctx, log, names.get(log.student_id, ''))}" for log in confirmed]
     if changed:
-        note += "\n" + ctx.t(CHANGED)
-    return await confirm_page(ctx, replace=True, note=note)
+        lines.append(ctx.t(CHANGED))
+    return Screen("\n".join(lines), replace=True, buttons=rows(_undo_button(ctx, confirmed)) if confirmed else ())
+
+
+@teacher.button(KeepList, role=Role.TEACHER)
+async def keep_list(ctx: Ctx, tap: KeepList) -> Screen:
+    return Screen(ctx.t("Nothing was confirmed."), replace=True)
+
+
+@teacher.button(UndoReview, role=Role.TEACHER)
+async def undo_review(ctx: Ctx, tap: UndoReview) -> Screen:
+    """Takes back confirmations or a send-back within a few minutes, unless the student already acted on it."""
+    pairs = [part.split("-") for part in tap.reviews.split(".") if part][:PAGE]
+    since = ctx.now() - REVIEW_UNDO
+    undone: list[GrowthLog] = []
+    for log_id, version in pairs:
+        log = await logs.undo_review(ctx.session, id_from(log_id), reviewer_id=ctx.me.id, version=id_from(version),
+                                     since=since)
+        if log is None:
+            continue
+        undone.append(log)
+        key = f"log-reviewed:{log.id}:{version}"
+        if not await outbox.withdraw(ctx.session, key, ctx.now()):  # already on its way: say it was taken back
+            day, kind = log.activity_date, log.kind
+
+            def render(t: Translator, day: date = day, kind: str = kind) -> Screen:
+                return Screen(t("Your teacher took back the review of your growth log of %(day)s (%(kind)s): it "
+                                "is waiting for confirmation again.", day=day, kind=activity_label(t, kind)))
+
+            ctx.notify(log.student_id, "log_review_undone", f"{key}:undone", render)
+    if not undone:
+        raise NotAllowed(N_("This can no longer be undone: more than %(n)d minutes have passed, or the student has "
+                            "already changed the log."), n=int(REVIEW_UNDO.total_seconds() // 60))
+    names = await _names(ctx, undone)
+    lines = [ctx.t("↶ Undone. Waiting for confirmation again:")]
+    lines += [f"• {log_line(ctx, log, names.get(log.student_id, ''))}" for log in undone]
+    return Screen("\n".join(lines), replace=True)
 
 
 @teacher.button(SeeLog, role=Role.TEACHER)
@@ -189,30 +294,29 @@ async def see_log(ctx: Ctx, tap: SeeLog) -> list[Screen]:
 @teacher.button(SendBack, role=Role.TEACHER)
 async def ask_reason(ctx: Ctx, tap: SendBack) -> Screen:
     log = await _pending_log(ctx, tap.log_id)
-    ctx.state.begin(teacher.name, Step.REASON, {"log_id": log.id})
+    listed = (ctx.state.data.get(teacher.name) or {})
+    ctx.state.begin(teacher.name, Step.REASON, {**listed, "log_id": log.id})
     return await reason_prompt(ctx)
 
 
 @teacher.prompt(Step.REASON)
 async def reason_prompt(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("Why are you sending it back? Write one or two sentences; the student will see them "
-                        "and can fix the log."),
+    log = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
+    name = (await _names(ctx, [log])).get(log.student_id, "")
+    return Screen(ctx.t("↩️ Sending back %(log)s.\nWhy? Write one or two sentences on what to change; the student "
+                        "will see them and can fix the log.", log=Safe(log_line(ctx, log, name))),
                   buttons=rows(Button(ctx.t("✖️ Cancel"), KeepPending())))
 
 
 @teacher.text(Step.REASON)
-async def take_reason(ctx: Ctx, text: str) -> Screen:
-    reason = text.strip()
-    if not reason:
-        raise InvalidInput(N_("That message is empty. Please write a few words."))
-    if len(reason) > REASON_LIMIT:
-        raise InvalidInput(N_("Please keep the reason under %(limit)d characters (yours has %(length)d)."),
-                           limit=REASON_LIMIT, length=len(reason))
+async def take_reason(ctx: Ctx, text: str) -> list[Screen]:
+    reason = check_reason(text)
     log = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
-    ctx.state.finish()
+    ctx.state.draft.pop("log_id", None)
+    ctx.state.goto(None)
     if not await logs.review(ctx.session, log, reviewer_id=ctx.me.id, version=log.version, confirmed=False,
                              reason=reason, now=ctx.now()):
-        return await confirm_page(ctx, note=ctx.t(_lost(log)))
+        return [await confirm_page(ctx, note=ctx.t(_lost(log)), fresh=False)]
     day, kind, log_id = log.activity_date, log.kind, log.id
 
     def render(t: Translator) -> Screen:
@@ -221,64 +325,15 @@ async def take_reason(ctx: Ctx, text: str) -> Screen:
                         reason=reason),
                       buttons=rows(Button(t("✏️ Open the log"), OpenMyLog(log_id))))
 
-    reviewed = (log.reviewed_at or ctx.now()).isoformat()
-    ctx.notify(log.student_id, "log_rejected", f"log-reviewed:{log.id}:{reviewed}", render)
-    return await confirm_page(ctx, note=ctx.t("Sent back ↩️ The student has been told why."))
+    ctx.notify(log.student_id, "log_rejected", review_notice_key(log), render)
+    name = (await _names(ctx, [log])).get(log.student_id, "")
+    return [Screen(ctx.t("↩️ Sent back: %(log)s. The student has been told why.", log=Safe(log_line(ctx, log, name))),
+                   buttons=rows(_undo_button(ctx, [log]))),
+            await confirm_page(ctx, fresh=False)]
 
 
 @teacher.button(KeepPending, role=Role.TEACHER, steps=(Step.REASON,))
 async def keep_pending(ctx: Ctx, tap: KeepPending) -> Screen:
-    ctx.state.finish()
-    return await confirm_page(ctx, replace=True)
-
-
-# ---- my school -----------------------------------------------------------------------------------
-
-@teacher.command("school", role=Role.TEACHER)
-async def school_overview(ctx: Ctx) -> Screen:
-    today = ctx.today()
-    year = ctx.services.calendar.for_date(today)
-    start, end = year.training
-    students = [s for s in await people.students_of_school(ctx.session, ctx.me.school_id) if s.exited_at is None]
-    if not students:
-        return Screen(ctx.t("No students of your school are in the roster yet."))
-    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
-    pace = expected_by(today, start, end, year.sessions_required)
-    lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",
-                   school=ctx.me.school.name, count=len(students), pace=pace, required=year.sessions_required)]
-    nudges = []
-    for student in students:
-        facts = progress_of(found[student.id], today)
-        confirmed, last = facts.confirmed, facts.last_activity
-        since = ctx.t.plural("%(n)d day ago", "%(n)d days ago", (today - last).days) if last else ctx.t("no logs yet")
-        behind = confirmed < pace
-        lines.append(ctx.t("%(mark)s %(name)s: %(done)d/%(required)d confirmed · last log %(since)s",
-                           mark="⚠️" if behind else "•", name=student.name, done=confirmed,
-                           required=year.sessions_required, since=since))
-        if behind:
-            nudges.append(Button(ctx.t.plain("🔔 Nudge %(name)s", name=student.name),
-                                 Nudge(student.id)))
-    if nudges:
-        lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
-                                  required=year.sessions_required, day=ctx.day(end)))
-    return Screen("\n".join(lines), buttons=rows(*nudges))
-
-
-@teacher.button(Nudge, role=Role.TEACHER)
-async def nudge(ctx: Ctx, tap: Nudge) -> Screen:
-    student = await ctx.session.get(Person, tap.student_id)
-    if student is None or student.school_id != ctx.me.school_id \
-            or Role.STUDENT.value not in {r.role for r in student.roles}:
-        raise NotFound()
-    today = ctx.today()
-    teacher_name = ctx.me.name
-
-    def render(t: Translator) -> Screen:
-        return Screen(t("👋 A friendly reminder from %(teacher)s: how is your training going? Remember to file a "
-                        "growth log after each activity; confirmed sessions count toward your 10.",
-                        teacher=teacher_name),
-                      buttons=rows(Button(t("📝 New growth log"), NewLog())))
-
-    ctx.notify(student.id, "nudge", f"nudge:{student.id}:{today.isoformat()}", render)
-    return Screen(ctx.t("🔔 %(name)s will get a friendly reminder (at most one a day, never at night).",
-                        name=student.name))
+    ctx.state.draft.pop("log_id", None)
+    ctx.state.goto(None)
+    return await confirm_page(ctx, replace=True, fresh=False)

@@ -54,6 +54,36 @@ def claims_session(kind: ActivityKind) -> bool:
     return kind in SESSION_KINDS
 
 
+_KIND_WORDS = (  # words that say which activity a student is telling about, checked in this order
+    (ActivityKind.LECTURE, ("讲座", "报告", "lecture", "talk")),
+    (ActivityKind.SEMINAR, ("研讨", "讨论班", "seminar")),
+    (ActivityKind.RESEARCH, ("实验", "lab", "experiment")),
+    (ActivityKind.CAMP, ("营", "实践", "camp")),
+    (ActivityKind.READING, ("阅读", "读了", "读书", "read")),
+    (ActivityKind.MENTOR_MEETING, ("导师", "见面", "mentor", "meeting")),
+)
+_ACTIVITY_HINTS = ("记录", "日志", "参加", "听了", "去了", "做了", "今天", "昨天", "attended", "today", "yesterday")
+MIN_ACTIVITY_TEXT = 8  # a button's label typed ("导师见面") is not a story about an activity
+
+
+def _says(text: str, word: str) -> bool:
+    return bool(re.search(rf"\b{word}", text)) if word.isascii() else word in text
+
+
+def looks_like_activity(text: str) -> ActivityKind | None:
+    """A free message that tells about an activity ("我今天去听了一个讲座，要怎么记录？"), and its likely kind.
+
+    OTHER when it sounds like an activity of no known kind; None when it does not sound like one.
+    """
+    lowered = text.lower()
+    if len(lowered.strip()) < MIN_ACTIVITY_TEXT:
+        return None
+    for kind, words in _KIND_WORDS:
+        if any(_says(lowered, word) for word in words):
+            return kind
+    return ActivityKind.OTHER if any(_says(lowered, hint) for hint in _ACTIVITY_HINTS) else None
+
+
 def parse_kind(value: str) -> ActivityKind:
     try:
         return ActivityKind(value)
@@ -108,6 +138,23 @@ def check_text_part(existing: str, addition: str) -> str:
             length=len(combined), limit=TEXT_LIMIT,
         )
     return combined
+
+
+REASON_MIN = 6  # "不行" tells a student nothing; a sentence naming what to fix does
+REASON_LIMIT = 500
+REVIEW_UNDO = timedelta(minutes=5)  # a teacher may take back a confirmation or a send-back this long after
+
+
+def check_reason(text: str) -> str:
+    """Why a log is sent back: enough words for the student to know what to fix, never cut."""
+    reason = " ".join(text.split())
+    if len(reason) < REASON_MIN:
+        raise InvalidInput(N_("Please say what the student should change (at least %(min)d characters), "
+                              "for example which part is missing."), min=REASON_MIN)
+    if len(reason) > REASON_LIMIT:
+        raise InvalidInput(N_("Please keep the reason under %(limit)d characters (yours has %(length)d)."),
+                           limit=REASON_LIMIT, length=len(reason))
+    return reason
 
 
 @dataclass(frozen=True)

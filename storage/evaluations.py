@@ -103,6 +103,14 @@ async def mark_platform(session: AsyncSession, evaluation: Evaluation, actor_id:
         session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="platform"))
 
 
+async def unmark_platform(session: AsyncSession, evaluation: Evaluation, actor_id: int, now: datetime) -> None:
+    """A mark made by mistake is taken back, and the history says so."""
+    await _latest(session, evaluation)
+    if evaluation.platform_submitted_at is not None:
+        evaluation.platform_submitted_at = None
+        session.add(EvaluationChange(evaluation_id=evaluation.id, actor_id=actor_id, at=now, action="platform_undone"))
+
+
 async def reopened_for(session: AsyncSession, mentor_id: int, window: str, year: int) -> OpenWindow | None:
     result = await session.execute(select(WindowOverride).where(
         WindowOverride.mentor_id == mentor_id, WindowOverride.window == window, WindowOverride.program_year == year))

@@ -164,6 +164,30 @@ async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, ver
     return result.rowcount == 1
 
 
+async def undo_review(session: AsyncSession, log_id: int, *, reviewer_id: int, version: int,
+                      since: datetime) -> GrowthLog | None:
+    """Takes back this reviewer's confirmation or send-back, made after `since`, of the log as it was reviewed.
+
+    `version` is the log's version right after the review: a student who has since changed a sent-back log
+    has acted on it, and the undo updates nothing. One conditional update, like the review itself.
+    """
+    await session.flush()
+    result = await session.execute(
+        update(GrowthLog)
+        .where(GrowthLog.id == log_id, GrowthLog.reviewed_by == reviewer_id, GrowthLog.version == version,
+               GrowthLog.status.in_([LogStatus.CONFIRMED.value, LogStatus.REJECTED.value]),
+               GrowthLog.reviewed_at >= since)
+        .values(status=LogStatus.SUBMITTED.value, reviewed_by=None, reviewed_at=None, reject_reason=None,
+                version=GrowthLog.version + 1)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    log = await session.get(GrowthLog, log_id)
+    if log is not None:
+        await session.refresh(log)
+    return log
+
+
 async def platform_marks(session: AsyncSession, first: date, last: date) -> tuple[int, int]:
     """(logs marked as submitted on the national platform, all logs) in a period."""
     total = (await session.execute(select(func.count()).select_from(GrowthLog)
@@ -182,3 +206,11 @@ async def log_of_mentor(session: AsyncSession, log_id: int, mentor_id: int) -> G
         .where(GrowthLog.id == log_id, Supervision.supervisor_id == mentor_id, Supervision.relation == "mentor",
                SHARED))
     return result.scalar_one_or_none()
+
+
+async def sent_back(session: AsyncSession, student_id: int) -> Sequence[GrowthLog]:
+    """The student's logs a teacher sent back and that wait for a fix, oldest first."""
+    result = await session.execute(
+        select(GrowthLog).where(GrowthLog.student_id == student_id, GrowthLog.status == LogStatus.REJECTED.value)
+        .order_by(GrowthLog.reviewed_at, GrowthLog.id))
+    return result.scalars().all()

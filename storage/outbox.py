@@ -23,6 +23,23 @@ async def enqueue(session: AsyncSession, *, person_id: int, kind: str, dedupe_ke
     return (await session.execute(statement)).rowcount == 1
 
 
+async def queued(session: AsyncSession, dedupe_key: str) -> OutboxMessage | None:
+    """The message stored under this key, whatever became of it."""
+    result = await session.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key[:160]))
+    return result.scalar_one_or_none()
+
+
+async def withdraw(session: AsyncSession, dedupe_key: str, now: datetime) -> bool:
+    """Drops a message not sent yet (recorded as skipped); False when it went out or is going out now."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.dedupe_key == dedupe_key[:160], OutboxMessage.status == "pending",
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(status="skipped", last_error="withdrawn")
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 @dataclass(frozen=True)
 class Delivery:
     id: int

@@ -178,3 +178,19 @@ async def supervised_student(session: AsyncSession, student_id: int, supervisor_
         .where(Person.id == student_id, Supervision.supervisor_id == supervisor_id, Supervision.relation == relation,
                Person.id != supervisor_id))
     return result.unique().scalar_one_or_none()
+
+
+async def supervisors_of(session: AsyncSession, student_id: int, relation: str) -> Sequence[Person]:
+    """A student's mentors ("mentor") or guidance teacher ("teacher"), by name."""
+    result = await session.execute(
+        select(Person).join(Supervision, Supervision.supervisor_id == Person.id)
+        .where(Supervision.student_id == student_id, Supervision.relation == relation).order_by(Person.name))
+    return result.unique().scalars().all()
+
+
+async def named(session: AsyncSession, person_ids: Iterable[int]) -> Sequence[Person]:
+    """People by id (for their names in a list), in one statement."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    return (await session.execute(select(Person).where(Person.id.in_(ids)))).unique().scalars().all()

@@ -32,11 +32,12 @@ async def invitation(session: AsyncSession, session_id: int, student_id: int) ->
 
 async def answer_invitation(session: AsyncSession, session_id: int, student_id: int, attending: bool,
                             now: datetime) -> TrainingSession | None:
-    """Records a yes or no in one conditional update; None when not invited or the session was cancelled.
+    """Records a yes or no in one conditional update; None when not invited, cancelled, or already begun.
 
     The check and the write are one statement, so a cancellation committed a moment earlier is respected.
     """
-    live = exists().where(TrainingSession.id == session_id, TrainingSession.cancelled_at.is_(None))
+    live = exists().where(TrainingSession.id == session_id, TrainingSession.cancelled_at.is_(None),
+                          TrainingSession.starts_at > now)
     result = await session.execute(
         update(SessionInvitee).where(SessionInvitee.session_id == session_id, SessionInvitee.student_id == student_id,
                                      live)
@@ -77,3 +78,56 @@ async def upcoming_for_mentor(session: AsyncSession, mentor_id: int, now: dateti
                TrainingSession.starts_at > now)
         .group_by(TrainingSession.id).order_by(TrainingSession.starts_at))
     return [(s, int(y or 0), int(n or 0), int(w or 0)) for s, y, n, w in result.all()]
+
+
+async def upcoming_for_student(session: AsyncSession, student_id: int, now: datetime,
+                               ) -> list[tuple[TrainingSession, bool | None, str]]:
+    """Coming sessions this student is invited to, with their answer and the mentor's name (one statement)."""
+    from storage.models import Person
+
+    result = await session.execute(
+        select(TrainingSession, SessionInvitee.attending, Person.name)
+        .join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+        .join(Person, Person.id == TrainingSession.mentor_id)
+        .where(SessionInvitee.student_id == student_id, TrainingSession.cancelled_at.is_(None),
+               TrainingSession.starts_at > now)
+        .order_by(TrainingSession.starts_at))
+    return [(s, attending, name) for s, attending, name in result.all()]
+
+
+async def own_session(session: AsyncSession, session_id: int, mentor_id: int, *, for_update: bool = False,
+                      ) -> TrainingSession | None:
+    """A session of this mentor's, not cancelled."""
+    statement = select(TrainingSession).where(TrainingSession.id == session_id, TrainingSession.mentor_id == mentor_id,
+                                              TrainingSession.cancelled_at.is_(None))
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def invitees(session: AsyncSession, session_id: int) -> list[tuple[int, str, bool | None]]:
+    """(student id, name, answer) of everyone invited, by name."""
+    from storage.models import Person
+
+    result = await session.execute(
+        select(SessionInvitee.student_id, Person.name, SessionInvitee.attending)
+        .join(Person, Person.id == SessionInvitee.student_id)
+        .where(SessionInvitee.session_id == session_id).order_by(Person.name))
+    return [(sid, name, attending) for sid, name, attending in result.all()]
+
+
+async def cancel(session: AsyncSession, training: TrainingSession, now: datetime) -> None:
+    training.cancelled_at = now
+
+
+async def move(session: AsyncSession, training: TrainingSession, starts_at: datetime, ends_at: datetime) -> None:
+    """A new time: everyone's earlier answer was about the old one, so each is asked again."""
+    training.starts_at, training.ends_at = starts_at, ends_at
+    await session.execute(update(SessionInvitee).where(SessionInvitee.session_id == training.id)
+                          .values(attending=None, answered_at=None).execution_options(synchronize_session=False))
+
+
+async def answer_of(session: AsyncSession, session_id: int, student_id: int) -> bool | None:
+    result = await session.execute(select(SessionInvitee.attending).where(
+        SessionInvitee.session_id == session_id, SessionInvitee.student_id == student_id))
+    return result.scalar_one_or_none()

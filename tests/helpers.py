@@ -53,6 +53,7 @@ class Chat:
     language: str = "zh-hans"
     screens: list[Screen] = field(default_factory=list)
     toasts: list[str | None] = field(default_factory=list)
+    settled: list[bool] = field(default_factory=list)  # per update: the tapped question's buttons became "✓ …"
 
     async def _handle(self, **kwargs: object) -> list[Screen]:
         incoming = Incoming(user_id=self.user_id, chat_id=self.user_id, language=self.language,
@@ -60,6 +61,7 @@ class Chat:
         reply: Reply = await self.engine.handle(incoming)
         self.screens.extend(reply.screens)
         self.toasts.append(reply.toast)
+        self.settled.append(reply.settle)
         return reply.screens
 
     async def send(self, text: str) -> list[Screen]:

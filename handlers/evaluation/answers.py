@@ -12,9 +12,10 @@ from handlers.evaluation.form import (
     question_at,
     window_check,
 )
-from handlers.evaluation.review import apply_midterm_result, review_screen
+from handlers.evaluation.review import ask_first, review_screen
 from handlers.kit import Button, Ctx, Screen, Stale, excerpt, rows
 from handlers.kit.wizard import BACK_TO_REVIEW, GoTo, ToReview
+from handlers.views.midterm import changes_membership
 from program.errors import InvalidInput
 from program.evaluations import KIND_LABELS, QUESTIONS, EvaluationKind, EvaluationStatus, check_answer, missing_answers
 from program.i18n import N_, Msgid
@@ -57,9 +58,11 @@ async def _save_answer(ctx: Ctx, evaluation: Evaluation, student: Person, value:
     await window_check(ctx, kind)
     step = _step(ctx)
     q = question_at(ctx, step)
-    await evaluations.answer(ctx.session, evaluation, q.key, check_answer(q, value), ctx.me.id, ctx.now())
-    if kind is EvaluationKind.MIDTERM and evaluation.status == EvaluationStatus.SUBMITTED.value:
-        apply_midterm_result(student, evaluation, ctx.now())  # a corrected result takes effect at once
+    value = check_answer(q, value)
+    submitted = evaluation.status == EvaluationStatus.SUBMITTED.value
+    if kind is EvaluationKind.MIDTERM and submitted and q.key == "result" and changes_membership(student, value):
+        return ask_first(ctx, evaluation, student, value)  # a corrected result takes effect once confirmed
+    await evaluations.answer(ctx.session, evaluation, q.key, value, ctx.me.id, ctx.now())
     missing = missing_answers(kind, evaluation.answers)
     if evaluation.status == EvaluationStatus.SUBMITTED.value or not missing or ctx.state.draft.get(BACK_TO_REVIEW):
         ctx.state.draft.pop(BACK_TO_REVIEW, None)

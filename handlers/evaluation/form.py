@@ -31,6 +31,7 @@ class Step(StrEnum):
     Q6 = "q6"
     REVIEW = "review"
     CHANGE = "change"
+    CONSEQUENCE = "consequence"  # a mid-term result that ends or restores a student's training, asked first
 
 
 QUESTION_STEPS = (Step.Q1, Step.Q2, Step.Q3, Step.Q4, Step.Q5, Step.Q6)
@@ -65,6 +66,21 @@ class SubmitEvaluation(Payload, flow="ev", action="submit"):
 
 
 class CopyEvaluation(Payload, flow="ev", action="copy"):
+    evaluation_id: int
+
+
+class ConfirmResult(Payload, flow="ev", action="sure"):
+    """The mentor read what this mid-term result means for the student and goes ahead."""
+
+    evaluation_id: int
+    result: str
+
+
+class ShowEvaluationReview(Payload, flow="ev", action="back"):
+    evaluation_id: int
+
+
+class UnmarkEvaluation(Payload, flow="ev", action="unplat"):
     evaluation_id: int
 
 

@@ -7,6 +7,8 @@ from handlers.growth_log.form import (
     OPTIONAL_PARTS,
     PARTS,
     ClearFiles,
+    ClearFilesSure,
+    ClearPart,
     NextPart,
     Step,
     TakeDate,
@@ -21,7 +23,7 @@ from handlers.growth_log.form import (
     training_year,
 )
 from handlers.kit import Button, Ctx, FileRef, Screen, Stale, rows, wants_buttons
-from handlers.kit.wizard import BACK_TO_REVIEW
+from handlers.kit.wizard import BACK_TO_REVIEW, GoTo
 from handlers.views.logs import files_line
 from program.dates import check_activity_date, parse_activity_date
 from program.errors import InvalidInput, NotFound
@@ -86,12 +88,20 @@ async def take_date_text(ctx: Ctx, text: str) -> list[Screen]:
 async def take_text(ctx: Ctx, text: str) -> Screen:
     part = Step(ctx.state.step or Step.DID)
     draft = ctx.state.draft
-    existing = "" if form.rewriting(ctx, part) else draft.get(part.value, "")
-    draft[part.value] = check_text_part(existing, text)
+    draft[part.value] = check_text_part(draft.get(part.value, ""), text)  # always added, never replacing
     form.done_with(ctx)
     return Screen(ctx.t("Noted (%(length)d of %(limit)d characters). Add more in another message, "
                         "or tap “Next”.", length=len(draft[part.value]), limit=TEXT_LIMIT),
                   buttons=rows(Button(ctx.t("Next ▶"), link(ctx, NextPart(part.value)))))
+
+
+@both.button(ClearPart, STUDENT, steps=PARTS)
+async def clear_part(ctx: Ctx, tap: ClearPart) -> Screen:
+    part = Step(ctx.state.step or Step.DID)
+    if tap.part != part.value:
+        raise Stale(ctx.services.flows[ctx.state.flow or ""])
+    ctx.state.draft[part.value] = ""
+    return await form.ask(ctx, part, resuming=True)
 
 
 @both.button(NextPart, STUDENT, steps=PARTS)
@@ -149,8 +159,20 @@ async def take_files(ctx: Ctx, files: tuple[FileRef, ...]) -> list[Screen]:
 
 
 @both.button(ClearFiles, STUDENT, steps=(Step.FILES,))
-async def clear_files(ctx: Ctx, tap: ClearFiles) -> Screen:
-    ctx.state.draft["files"] = []
+async def ask_clear_files(ctx: Ctx, tap: ClearFiles) -> Screen:
+    """Removing every attachment is asked first, with how many."""
+    count = len(ctx.state.draft.get("files", []))
+    if not count:
+        return await ask_files(ctx)
+    return Screen(ctx.t.plural("Remove the %(n)d attached file?", "Remove all %(n)d attached files?", count),
+                  buttons=rows(Button(ctx.t("🗑 Yes, remove"), link(ctx, ClearFilesSure(count))),
+                               Button(ctx.t("Keep them"), link(ctx, GoTo(Step.FILES.value)))))
+
+
+@both.button(ClearFilesSure, STUDENT, steps=(Step.FILES,))
+async def clear_files(ctx: Ctx, tap: ClearFilesSure) -> Screen:
+    if tap.count == len(ctx.state.draft.get("files", [])):
+        ctx.state.draft["files"] = []
     return await ask_files(ctx)
 
 

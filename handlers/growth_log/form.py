@@ -65,8 +65,16 @@ class TakeHours(Payload, action="hours"):
     hours: str
 
 
+class ClearPart(Payload, action="clearpart"):
+    part: str
+
+
 class ClearFiles(Payload, action="clearfiles"):
     pass
+
+
+class ClearFilesSure(Payload, action="clearsure"):
+    count: int  # how many the student was asked about: a file sent since is not removed unasked
 
 
 class Submit(Payload, action="submit"):
@@ -149,15 +157,12 @@ async def ask_part(ctx: Ctx) -> Screen:
                    limit=TEXT_LIMIT)]
     existing = draft.get(part.value, "")
     buttons: list[Button | None] = [form.back(ctx, part)]
-    if existing and form.rewriting(ctx, part):
-        lines.append(ctx.t("Now: «%(excerpt)s». A new message replaces it; “Next” keeps it.",
-                           excerpt=excerpt(existing)))
-        buttons.append(Button(ctx.t("Next ▶"), link(ctx, NextPart(part.value))))
-    elif existing:  # asked again mid-way (after a refused message): what is kept, and how to go on
+    if existing:  # written before: a new message adds to it, as the line above says; starting over is a tap
         lines.append(ctx.t("So far: «%(excerpt)s» (%(length)d of %(limit)d characters). Add more in another "
                            "message, or tap “Next”.", excerpt=excerpt(existing), length=len(existing),
                            limit=TEXT_LIMIT))
-        buttons.append(Button(ctx.t("Next ▶"), link(ctx, NextPart(part.value))))
+        buttons += [Button(ctx.t("Next ▶"), link(ctx, NextPart(part.value))),
+                    Button(ctx.t("🧹 Clear and rewrite"), link(ctx, ClearPart(part.value)))]
     elif part in OPTIONAL_PARTS:
         buttons.append(Button(ctx.t("Skip ▶"), link(ctx, NextPart(part.value))))
     return Screen("\n".join(lines), buttons=rows(*buttons))
@@ -174,12 +179,13 @@ async def ask_hours(ctx: Ctx) -> Screen:
 @form.asks(Step.FILES)
 async def ask_files(ctx: Ctx) -> Screen:
     files = ctx.state.draft.get("files", [])
-    text = form.header(ctx, Step.FILES) + "\n" + ctx.t(
-        "Any photos or files? Send them now (up to %(count)d, each at most %(mb)d MB), then tap “Done”.",
-        count=MAX_ATTACHMENTS, mb=MAX_FILE_BYTES // (1024 * 1024))
+    label = ctx.t("Done, review ▶") if files else ctx.t("No files, review ▶")
+    text = form.header(ctx, Step.FILES) + "\n" + ctx.t(  # the text names the very button below
+        "Any photos or files? Send them now (up to %(count)d, each at most %(mb)d MB), then tap “%(button)s”.",
+        count=MAX_ATTACHMENTS, mb=MAX_FILE_BYTES // (1024 * 1024), button=label)
     if files:
         text += "\n" + files_line(ctx, files)
-    done = Button(ctx.t("Done, review ▶") if files else ctx.t("No files, review ▶"), link(ctx, ToReview()))
+    done = Button(label, link(ctx, ToReview()))
     clear = Button(ctx.t("🗑 Remove files"), link(ctx, ClearFiles())) if files else None
     return Screen(text, buttons=rows(form.back(ctx, Step.FILES), done, clear))
 

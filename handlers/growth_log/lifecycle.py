@@ -21,12 +21,12 @@ from handlers.growth_log.form import (
 )
 from handlers.kit import Button, Ctx, Payload, Screen, excerpt, rows
 from handlers.kit.wizard import ChangePart
-from handlers.views.links import EditLog, LogSession, NewLog
+from handlers.views.links import SAID, EditLog, LogFromText, LogSession, NewLog
 from handlers.views.logs import activity_label, draft_of, edit_facts, hours_text, summary
 from handlers.views.menu import main_menu
 from program.dates import check_activity_date
 from program.errors import InvalidInput, NotAllowed, NotFound
-from program.growth_log import ActivityKind, ensure_editable
+from program.growth_log import ActivityKind, ensure_editable, looks_like_activity
 from program.i18n import N_
 from program.roles import Role
 from storage import logs, summaries
@@ -53,7 +53,7 @@ async def begin_new(ctx: Ctx, tap: NewLog | None = None) -> Screen:
     ctx.state.switch(new_log.name)
     if ctx.state.has_draft(new_log.name):
         draft = ctx.state.data[new_log.name]
-        summary_text = ", ".join(x for x in (activity_label(ctx.t, draft.get("kind")),
+        summary_text = ctx.t(", ").join(x for x in (activity_label(ctx.t, draft.get("kind")),
                                              ctx.day(date.fromisoformat(draft["date"])) if draft.get("date") else "")
                                  if x and x != "—")
         ctx.state.pause()  # remembers the step it was at
@@ -63,6 +63,17 @@ async def begin_new(ctx: Ctx, tap: NewLog | None = None) -> Screen:
                       buttons=rows(Button(ctx.t("▶ Continue"), Resume()), Button(ctx.t("🆕 Start over"), StartOver())))
     ctx.state.begin(new_log.name, Step.KIND, {})
     return await ask_kind(ctx)
+
+
+@new_log.button(LogFromText, role=STUDENT)
+async def begin_with_text(ctx: Ctx, tap: LogFromText) -> Screen:
+    """What the student wrote becomes "what I did"; the kind it names is chosen; the next question is the day."""
+    said = (ctx.state.data.pop(SAID[0], None) or {}).get(SAID[1], "")
+    if not said or ctx.state.has_draft(new_log.name) or ctx.me.exited_at is not None:
+        return await begin_new(ctx)  # an unfinished draft is never replaced unasked
+    kind = looks_like_activity(said) or ActivityKind.OTHER
+    ctx.state.begin(new_log.name, Step.DATE, {"kind": kind.value, "did": said})
+    return await form.ask(ctx, Step.DATE)
 
 
 async def _resume(ctx: Ctx) -> Screen:

@@ -9,6 +9,13 @@ class NewLog(Payload, flow="log", action="new"):
     """📝 a new growth log."""
 
 
+class LogFromText(Payload, flow="log", action="said"):
+    """A new growth log begun with what the student just wrote (kept under SAID in the menu's draft)."""
+
+
+SAID = ("menu", "said")  # where the menu keeps a message that looked like an activity
+
+
 class LogSession(Payload, flow="log", action="for"):
     """A new growth log already filled in with a session the mentor scheduled."""
 
@@ -47,3 +54,21 @@ class EvaluationStudents(Payload, flow="ev", action="kind"):
 
 class Overview(Payload, flow="office", action="overview"):
     """📊 the office's overview."""
+
+
+class WillCome(Payload, flow="rsvp", action="yes"):
+    """✅ the student will come to a scheduled session."""
+
+    session_id: int
+
+
+class CannotCome(Payload, flow="rsvp", action="no"):
+    """❌ the student cannot come."""
+
+    session_id: int
+
+
+class ChangeRsvp(Payload, flow="rsvp", action="change"):
+    """Shows both answers again, the current one marked: a change is a choice, never a blind flip."""
+
+    session_id: int

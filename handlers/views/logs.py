@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.kit import Ctx, FileRef, Screen, esc
 from program.growth_log import ACTIVITY_LABELS, ActivityKind, EditCheck, LogStatus, claims_session
-from program.i18n import N_, Translator
+from program.i18n import N_, Msgid, Translator
 from storage.models import GrowthLog
 
 TEXT_PARTS = {
@@ -95,5 +95,5 @@ def platform_text(ctx: Ctx, log: GrowthLog) -> str:
              ctx.t("Hours: %(hours)s", hours=hours_text(log.hours))]
     for part, value in (("did", log.did), ("learned", log.learned), ("next", log.next_steps)):
         if value:
-            parts.append(f"{ctx.t(TEXT_PARTS[part][1])}:\n{esc(value)}")
+            parts.append(ctx.t("%(title)s:\n%(value)s", title=Msgid(TEXT_PARTS[part][1]), value=value))
     return "\n".join(parts)

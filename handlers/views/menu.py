@@ -27,6 +27,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(N_("📈 My progress"), "progress", _S, N_("/progress: confirmed sessions, logs and evaluations")),
     MenuEntry(N_("👥 My students"), "students", _M, N_("/students: your students, their sessions and logs")),
     MenuEntry(N_("📅 Schedule a session"), "schedule", _M, N_("/schedule: schedule a session with your students")),
+    MenuEntry(N_("🗓 My schedule"), "agenda", _S | _M, N_("/agenda: coming sessions; answer, move or cancel")),
     MenuEntry(N_("🧾 Evaluations"), "evaluate", _M, N_("/evaluate: initial, mid-term and annual evaluations")),
     MenuEntry(N_("✅ To confirm"), "confirm", _T, N_("/confirm: confirm or reject your students' activities")),
     MenuEntry(N_("🏫 My school"), "school", _T, N_("/school: your school's students and who is behind")),

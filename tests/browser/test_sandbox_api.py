@@ -111,6 +111,7 @@ async def test_an_outbox_notice_shows_up_live_in_the_recipients_chat(sandbox, pa
     mark = (await page_api.get("/api/state"))["seq"]
     await page_api.say(teacher, "✅ 待确认")
     await page_api.press(teacher, "✅ 全部确认")
+    await page_api.press(teacher, "✅ 确认全部")  # confirming several at once is asked first
     seen: list[str] = []
 
     async def notice_arrived() -> bool:

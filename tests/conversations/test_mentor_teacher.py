@@ -88,6 +88,7 @@ async def test_schedule_log_confirm_and_reject(engine, services, clock):
     await student_b.press(payload=EditLog(logs[1].id).pack())
     await student_b.press(payload="logedit:change")
     await student_b.press(payload="logedit:step:did")
+    await student_b.press("清空重写")
     await student_b.send("讨论了开题报告的研究问题和实验安排")
     await student_b.press("下一步")
     await student_b.press("保存修改")
@@ -105,6 +106,7 @@ async def test_a_session_logged_twice_counts_once(engine, services, clock):
     await file_simple_log(student)
     await teacher.send("/confirm")
     await teacher.press("全部确认")
+    await teacher.press("确认全部")  # confirming several at once is asked first
     await student.send("/progress")
     assert "1/10" in student.last
 
@@ -197,6 +199,7 @@ async def test_midterm_fail_means_leaving_the_program(engine, services, clock):
     await mentor.send("半年中只参加了一次培养。")
     await mentor.send("—")
     await mentor.press("提交")
+    await mentor.press("确认提交")  # the consequence is stated first
     await student.send("/log")
     assert "退出" in student.last
     async with services.sessions() as session:
@@ -265,6 +268,7 @@ async def test_changing_a_submitted_midterm_result_takes_effect(engine, services
     await mentor.press("修改某项")
     await mentor.press("结果")
     await mentor.press("不合格")
+    await mentor.press("确认修改")
     async with services.sessions() as session:
         sun = (await session.execute(select(Person).where(Person.name == "孙悦"))).unique().scalar_one()
     assert sun.exited_at is not None
@@ -274,14 +278,16 @@ async def test_a_teacher_never_confirms_text_they_were_not_shown(engine, service
     student = await joined(engine, services, "王小明", 1001)
     teacher = await joined(engine, services, "张丽", 3001)
     await file_simple_log(student)
+    await file_simple_log(student, kind="阅读")
     await teacher.send("/confirm")
     one, every = teacher.find("确认 #1").payload, teacher.find("全部确认").payload
     clock.advance(timedelta(minutes=5))
     async with services.sessions() as session:
-        log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
+        log_id = (await session.execute(select(GrowthLog.id).order_by(GrowthLog.id))).scalars().first()
     await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
+    await student.press("清空重写")
     await student.send("改成了别的内容")
     await student.press("下一步")
     await student.press("保存修改")

@@ -119,6 +119,7 @@ async def test_a_paused_edit_is_resumed_with_the_changes_typed_so_far(engine, se
     await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
+    await student.press("清空重写")
     await student.send("改过的内容")
     await student.send("/cancel")
     assert "修改都保留" in student.last

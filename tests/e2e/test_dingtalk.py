@@ -113,7 +113,7 @@ async def test_notices_go_out_in_one_batch_and_flow_control_holds_back_only_its_
     await world.deliver_outbox()
     assert sum("读书会" in m.text for m in sun.messages) == 1 and sum("读书会" in m.text for m in wang.messages) == 1
     await sun.tap("✅ 我会参加")  # the notice's link works like a reply's
-    assert "你会参加" in sun.last.text
+    assert "你的回复：✅ 参加" in sun.last.text
     async with world.services.sessions() as session:
         assert [r.status for r in (await session.execute(select(OutboxMessage))).scalars()] == ["sent", "sent"]
 

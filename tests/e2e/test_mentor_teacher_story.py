@@ -37,7 +37,7 @@ async def test_a_session_is_scheduled_logged_confirmed_and_sent_back(world, cloc
     for student in (wang, sun):
         await student.wait_for(lambda messages: any("开题讨论" in m.text for m in messages))
     await wang.press("✅ 我会参加")
-    assert "你会参加" in wang.last.text
+    assert "你的回复：✅ 参加" in wang.last.text
 
     clock.set(at("2026-11-20 17:00"))
     await log_the_session(wang, "开题讨论")
@@ -98,5 +98,5 @@ async def test_a_teacher_nudges_a_student_who_is_behind_and_the_nudge_arrives_on
     await teacher.press(nudge)  # a second tap the same day changes nothing
     for _ in range(2):
         await world.deliver_outbox()
-    await student.wait_for(lambda messages: any("张丽" in m.text for m in messages))
-    assert sum("张丽" in m.text for m in student.messages) == 1
+    await student.wait_for(lambda messages: any("张丽" in m.text and "提醒" in m.text for m in messages))
+    assert sum("张丽" in m.text and "提醒" in m.text for m in student.messages) == 1  # the welcome names her too

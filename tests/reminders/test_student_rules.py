@@ -122,7 +122,7 @@ async def test_a_returned_log_is_reminded_two_days_later_unless_it_was_fixed(pro
         await student.press("✅ 提交")
     await teacher.send("/confirm")
     for number in (1, 2):
-        await teacher.press("↩️ 退回 #1")
+        await teacher.press(f"↩️ 退回 #{number}")  # the list keeps its numbers
         await teacher.send("请写清楚读了哪几页" if number == 1 else "请补充学到了什么")
     async with program.services.sessions() as session:
         statuses = [row.status for row in (await session.execute(select(GrowthLog))).scalars()]

@@ -95,7 +95,7 @@ async def test_two_teachers_confirm_and_send_back_one_log_at_once(pair, monkeypa
     assert len(notices) == 1, [n.text for n in notices]  # the student hears one verdict, never both
     log = (await stored(services, GrowthLog, GrowthLog.id == log_id))[0]
     assert log.status == {"log_confirmed": "confirmed", "log_rejected": "rejected"}[notices[0].kind]
-    won_confirm, won_back = "已确认 ✓" in said(confirmed), "已退回" in said(sent_back)
+    won_confirm, won_back = "✅ 已确认：" in said(confirmed), "已退回" in said(sent_back)
     assert won_confirm != won_back, (said(confirmed), said(sent_back))  # exactly one teacher is told it worked
     loser = said(sent_back) if won_confirm else said(confirmed)
     assert ALREADY in loser and BROKE not in loser, loser  # and the other is told someone else was first
@@ -125,6 +125,7 @@ async def test_a_teacher_confirms_while_the_student_saves_an_edit(pair, monkeypa
     await student.press(payload=EditLog(log_id).pack())
     await student.press("修改某项")
     await student.press("做了什么")
+    await student.press("清空重写")
     await student.send("改过的内容")
     await student.press("下一步")
     meeting = Rendezvous()
@@ -133,7 +134,7 @@ async def test_a_teacher_confirms_while_the_student_saves_an_edit(pair, monkeypa
     confirmed, saved = await asyncio.gather(zhang.press("✅ 确认 #1"), student.press("保存修改"))
     log = (await stored(services, GrowthLog, GrowthLog.id == log_id))[0]
     if log.status == "confirmed":  # the teacher was first: the student's change is refused, not slipped in
-        assert log.did == "原来的内容" and "不能再修改" in said(saved) and "已确认 ✓" in said(confirmed)
+        assert log.did == "原来的内容" and "不能再修改" in said(saved) and "✅ 已确认：" in said(confirmed)
     else:  # the student was first: the teacher is shown the new text instead of approving it unseen
         assert log.did == "改过的内容" and "修改已保存" in said(saved) and CHANGED in said(confirmed)
     assert BROKE not in said(saved) + said(confirmed)

@@ -1,0 +1,70 @@
+"""A guidance teacher's school: each student's confirmed sessions and last log, who is behind, a nudge."""
+from __future__ import annotations
+
+from handlers.kit import Button, Ctx, Payload, Screen, rows
+from handlers.teacher import teacher
+from handlers.views.links import NewLog
+from program.errors import NotFound
+from program.i18n import Translator
+from program.roles import Role
+from program.sessions import expected_by, progress_of
+from storage import logs, outbox, people
+from storage.models import Person
+
+
+class Nudge(Payload, flow="tch", action="nudge"):
+    student_id: int
+
+
+@teacher.command("school", role=Role.TEACHER)
+async def school_overview(ctx: Ctx) -> Screen:
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.training
+    students = [s for s in await people.students_of_school(ctx.session, ctx.me.school_id) if s.exited_at is None]
+    if not students:
+        return Screen(ctx.t("No students of your school are in the roster yet."))
+    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
+    pace = expected_by(today, start, end, year.sessions_required)
+    lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",
+                   school=ctx.me.school.name, count=len(students), pace=pace, required=year.sessions_required)]
+    nudges = []
+    for student in students:
+        facts = progress_of(found[student.id], today)
+        confirmed, last = facts.confirmed, facts.last_activity
+        since = ctx.t.plural("%(n)d day ago", "%(n)d days ago", (today - last).days) if last else ctx.t("no logs yet")
+        behind = confirmed < pace
+        lines.append(ctx.t("%(mark)s %(name)s: %(done)d/%(required)d confirmed · last log %(since)s",
+                           mark="⚠️" if behind else "•", name=student.name, done=confirmed,
+                           required=year.sessions_required, since=since))
+        if behind:
+            nudges.append(Button(ctx.t.plain("🔔 Nudge %(name)s", name=student.name),
+                                 Nudge(student.id)))
+    if nudges:
+        lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
+                                  required=year.sessions_required, day=ctx.day(end)))
+    return Screen("\n".join(lines), buttons=rows(*nudges))
+
+
+@teacher.button(Nudge, role=Role.TEACHER)
+async def nudge(ctx: Ctx, tap: Nudge) -> Screen:
+    student = await ctx.session.get(Person, tap.student_id)
+    if student is None or student.school_id != ctx.me.school_id \
+            or Role.STUDENT.value not in {r.role for r in student.roles}:
+        raise NotFound()
+    today = ctx.today()
+    teacher_name = ctx.me.name
+
+    def render(t: Translator) -> Screen:
+        return Screen(t("👋 A friendly reminder from %(teacher)s: how is your training going? Remember to file a "
+                        "growth log after each activity; confirmed sessions count toward your 10.",
+                        teacher=teacher_name),
+                      buttons=rows(Button(t("📝 New growth log"), NewLog())))
+
+    key = f"nudge:{student.id}:{today.isoformat()}"
+    if await outbox.queued(ctx.session, key) is not None:  # this tap sends nothing: say so
+        return Screen(ctx.t("🔔 %(name)s already got a reminder from you today (at most one a day), so this tap "
+                            "sent nothing.", name=student.name))
+    ctx.notify(student.id, "nudge", key, render)
+    return Screen(ctx.t("🔔 A friendly reminder is on its way to %(name)s (at night it waits until morning).",
+                        name=student.name))
