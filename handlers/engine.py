@@ -29,7 +29,7 @@ from handlers.kit import (
 from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
 from program.i18n import N_, translator
 from program.quiet_hours import next_send_time
-from storage import outbox, people, plumbing, runtime
+from storage import chats, outbox, people, plumbing
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
@@ -103,18 +103,16 @@ class Engine:
                     ) -> tuple[Ctx, ConversationState | None, State] | None:
         now = self.services.clock.now()
         # Several workers: one chat's updates run one at a time, whichever process received them.
-        await runtime.lock_chat(session, incoming.channel, incoming.user_id)
-        if incoming.update_id is not None and not await plumbing.claim_update(
-                session, incoming.update_scope, incoming.update_id, now):
+        if not await chats.lock_and_claim(session, incoming.channel, incoming.user_id, incoming.update_scope,
+                                          incoming.update_id, now):
             log.info("dropping redelivered update %s", incoming.update_id)
             return None
-        account = await people.account_of(session, incoming.channel, incoming.user_id)
+        account, row = await chats.account_and_state(session, incoming.channel, incoming.user_id)
         if account is not None:
             people.seen(account, now)
         if account is not None and account.unreachable_at is not None:
             account.unreachable_at = None  # they are writing to us again: what waited for them goes out
             await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
-        row = await plumbing.load_state(session, incoming.channel, incoming.user_id)
         before = _state_of(row)
         ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account,
                   state=before.snapshot())
@@ -218,8 +216,8 @@ class Engine:
     async def _refuse(self, incoming: Incoming, error: ProgramError) -> Reply:
         """Nothing the handler did is kept; the user gets the reason and the same question again."""
         async with self.services.sessions() as session, session.begin():
-            account = await people.account_of(session, incoming.channel, incoming.user_id)
-            state = _state_of(await plumbing.load_state(session, incoming.channel, incoming.user_id))
+            account, row = await chats.account_and_state(session, incoming.channel, incoming.user_id)
+            state = _state_of(row)
             ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account, state=state)
             text = ctx.t(error.message, **error.params)
             if isinstance(error, Stale) and account is not None:
