@@ -38,9 +38,13 @@ def run(tree: Path, script: str, out: Path, quick: bool) -> dict:
 def key_numbers(throughput: dict, latency: dict) -> dict:
     numbers = {f"{r['engine']} {r['kind']} updates/s": r["updates_per_second"] for r in throughput["runs"]}
     numbers |= {f"{r['engine']} {r['kind']} peak RSS MiB": r.get("peak_rss_mib") for r in throughput["runs"]}
+    numbers |= {f"{r['engine']} {r['kind']} updates per CPU-second": r.get("updates_per_cpu_second")
+                for r in throughput["runs"]}
     numbers |= {f"{engine} log step / echo": ratio for engine, ratio in throughput["flow_to_echo_ratio"].items()}
+    numbers |= {f"{engine} log step / echo, per CPU-second": ratio
+                for engine, ratio in throughput.get("flow_to_echo_ratio_by_cpu", {}).items()}
     numbers |= {f"SQL: {path}": count for path, count in throughput["sql_statements_per_update"].items()}
-    for database, result in latency["databases"].items():
+    for database, result in latency.get("databases", {}).items():
         for label in ("log_steps", "all_updates"):
             for q in ("p50_ms", "p95_ms", "p99_ms"):
                 numbers[f"{database} {label.replace('_', ' ')} {q}"] = result[label][q]
@@ -54,6 +58,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="the git revision measured as 'before'")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=SCRIPTS, help="one of the two benchmarks")
     args = parser.parse_args()
     revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()
@@ -68,7 +73,8 @@ def main() -> int:
         for locale in ROOT.glob("locales/*/LC_MESSAGES/*.mo"):
             shutil.copy(locale, tree / locale.relative_to(ROOT))
         results: dict[str, dict] = {"before": {}, "after": {}}
-        for script in SCRIPTS:  # interleaved, so a change in the machine's load hits both sides alike
+        # Interleaved, so a change in the machine's load hits both sides alike.
+        for script in [args.only] if args.only else SCRIPTS:
             print(f"== {script}: before ({revision})", flush=True)
             results["before"][script] = run(tree, script, scratch / "before", args.quick)
             print(f"== {script}: after ({here})", flush=True)
@@ -76,12 +82,16 @@ def main() -> int:
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
         shutil.rmtree(scratch, ignore_errors=True)
-    before, after = (key_numbers(results[side]["throughput.py"], results[side]["engine_latency.py"])
+    before, after = (key_numbers(results[side].get("throughput.py", {"runs": [], "flow_to_echo_ratio": {},
+                                                                      "sql_statements_per_update": {}}),
+                                 results[side].get("engine_latency.py", {}))
                      for side in ("before", "after"))
     print(f"\n{'':52s} {'before':>10s} {'after':>10s}")
     for name in before:
         print(f"{name:52s} {before[name]!s:>10s} {after.get(name)!s:>10s}")
-    target = ROOT / "bench" / "results" / ("before_after-quick.json" if args.quick else "before_after.json")
+    name = "before_after" + (f"-{args.only.removesuffix('.py')}" if args.only else "")
+    name += "-quick" if args.quick else ""
+    target = ROOT / "bench" / "results" / f"{name}.json"
     target.write_text(json.dumps({"when": datetime.now(UTC).isoformat(timespec="seconds"), "before": revision,
                                   "after": here, "numbers": {k: [before[k], after.get(k)] for k in before},
                                   "runs": results}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
