@@ -54,7 +54,7 @@ nginx:
 
 # Lint and types first, so CI fails on them (configuration in pyproject.toml).
 lint: install
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/mypy
 
 test: install lint fonts chromium nginx
 	$(BIN)/python -m pytest -q -rs

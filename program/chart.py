@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from program.dashboard import Group, Overview
 from program.evaluations import KIND_LABELS, EvaluationKind
 from program.i18n import Translator
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # Debian's fonts-noto-cjk (the Makefile installs it); any of these families draws Chinese.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
@@ -34,7 +39,7 @@ def cjk_family() -> str:
     raise ChartUnavailable("no CJK font found; install Debian's fonts-noto-cjk")
 
 
-def _groups(ax, groups: tuple[Group, ...], overview: Overview, t: Translator, title: str) -> None:  # noqa: ANN001
+def _groups(ax: Axes, groups: tuple[Group, ...], overview: Overview, t: Translator, title: str) -> None:
     names = [g.name for g in groups][::-1]
     averages = [g.average for g in groups][::-1]
     colours = [BEHIND if a < overview.pace else EVEN for a in averages]
@@ -57,7 +62,7 @@ def _groups(ax, groups: tuple[Group, ...], overview: Overview, t: Translator, ti
         ax.text(0.5, 0.5, t("No students yet."), transform=ax.transAxes, ha="center", va="center")
 
 
-def _evaluations(ax, overview: Overview, t: Translator) -> None:  # noqa: ANN001
+def _evaluations(ax: Axes, overview: Overview, t: Translator) -> None:
     kinds = list(EvaluationKind)
     labels = [t.raw(KIND_LABELS[k]) for k in kinds]
     done = [overview.evaluations.get(k, 0) for k in kinds]
@@ -95,7 +100,7 @@ def render_overview(overview: Overview, t: Translator) -> bytes:
     return out.getvalue()
 
 
-def _fonts(family: str):  # noqa: ANN202 - a context manager
+def _fonts(family: str) -> AbstractContextManager[None]:
     from matplotlib import rc_context
 
     return rc_context({"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False})

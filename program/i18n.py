@@ -39,7 +39,7 @@ def language_from_telegram(code: str | None) -> str:
 
 def normalize_language(code: str | None) -> str:
     if code in LANGUAGES:
-        return code  # type: ignore[return-value]
+        return code
     return language_from_telegram(code)
 
 

@@ -6,9 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from program.chart import CJK_FILES, ChartUnavailable
+
+if TYPE_CHECKING:
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont
 
 DPI = 150
 A4 = (1240, 1754)  # 210 × 297 mm at 150 dpi
@@ -34,7 +38,7 @@ def qr_png(link: str, *, scale: int = 8, fit: int | None = None) -> bytes:
 
     code = segno.make(link, error="m", micro=False)
     if fit is not None:
-        scale = max(1, fit // code.symbol_size(scale=1, border=4)[0])
+        scale = max(1, int(fit // code.symbol_size(scale=1, border=4)[0]))
     out = io.BytesIO()
     code.save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
@@ -46,19 +50,20 @@ def file_name(*parts: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _font(size: int, bold: bool = False):  # noqa: ANN202 - a Pillow font
+def _font(size: int, bold: bool = False) -> FreeTypeFont:
     from PIL import ImageFont
 
     for path in (CJK_FILES[1], CJK_FILES[0]) if bold else CJK_FILES:
         if Path(path).exists():
             for index in range(5):
                 font = ImageFont.truetype(path, size, index=index)
-                if font.getname()[0].endswith("SC"):  # simplified Chinese shapes
+                if (font.getname()[0] or "").endswith("SC"):  # simplified Chinese shapes
                     return font
     raise ChartUnavailable("no CJK font found; install Debian's fonts-noto-cjk")
 
 
-def _fit(draw, text: str, font, width: int) -> str:  # noqa: ANN001 - a name too long for its card is shortened visibly
+def _fit(draw: ImageDraw, text: str, font: FreeTypeFont, width: int) -> str:
+    """A name too long for its card, shortened visibly."""
     if draw.textlength(text, font=font) <= width:
         return text
     while text and draw.textlength(text + "…", font=font) > width:

@@ -1,6 +1,8 @@
 """What the office's Excel export holds: its sheets, their column headers and the labels of values."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from program.evaluations import KIND_LABELS, QUESTIONS, EvaluationKind
 from program.growth_log import LogStatus
 from program.i18n import N_, Translator
@@ -60,7 +62,11 @@ CERTIFICATES = (N_("Certificates"), [(N_("Student"), None), (N_("School"), None)
                                      (N_("Grade"), None), (N_("Mentor"), None), (N_("Outcome"), None)])
 
 
-def columns(t: Translator, spec: list[tuple[str, int | None]]) -> list[Column]:
+# A sheet: its title and its columns (header, width or None for the default).
+SheetSpec = tuple[str, Sequence[tuple[str, int | None]]]
+
+
+def columns(t: Translator, spec: Sequence[tuple[str, int | None]]) -> list[Column]:
     return [Column(t.raw(header), width) for header, width in spec]
 
 

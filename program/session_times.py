@@ -129,6 +129,7 @@ def _read_time(text: str) -> tuple[int, int, str | None] | None:
     hour = number(match["h"])
     if hour is None:
         return None
+    minute: int | None
     if match["m"]:
         minute = int(match["m"])
     elif match["half"]:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -88,8 +89,8 @@ class Sweeper:
         for milestone, due in student_deadlines(year).items():
             found = deadline_occasion(milestone, due, config, now, zone)
             if found is not None:
-                steps.append((f"deadline:{milestone}", lambda s, o=found[0], owed=owes[milestone]:
-                              student_reminders.deadline(s, o, owed, now)))
+                steps.append((f"deadline:{milestone}", partial(student_reminders.deadline, occasion=found[0],
+                                                               owes=owes[milestone], now=now)))
         in_training = training[0] <= today <= training[1]
         pace = monthly_occasion(Rule.BEHIND_PACE, config.pace_day, config, now, zone)
         expected = expected_by(today, *training, required)
@@ -104,10 +105,10 @@ class Sweeper:
                 window = evaluation_window(kind, year)
                 for last_day in (False, True):
                     rule = Rule.EVALUATION_LAST_DAY if last_day else Rule.EVALUATION
-                    steps.append((f"{rule.value}:{kind.value}", lambda s, k=kind, w=window, last=last_day:
-                                  staff_reminders.evaluation(s, k, KIND_WINDOWS[k].value, year.year, w,
-                                                             config.evaluation_every_days, today, now,
-                                                             last_day=last)))
+                    steps.append((f"{rule.value}:{kind.value}", partial(
+                        staff_reminders.evaluation, kind=kind, window_name=KIND_WINDOWS[kind].value, year=year.year,
+                        program=window, every_days=config.evaluation_every_days, today=today, now=now,
+                        last_day=last_day)))
         summary = monthly_occasion(Rule.MENTOR_SUMMARY, config.mentor_summary_day, config, now, zone)
         if summary is not None:
             steps.append((Rule.MENTOR_SUMMARY.value, lambda s: staff_reminders.mentor_summary(s, summary, now)))

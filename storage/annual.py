@@ -11,6 +11,7 @@ from program.annual import MAX_FILES_PER_KIND, Dimension, MaterialKind, Outcome,
 from program.errors import NotAllowed
 from program.i18n import N_
 from storage.models import AnnualMaterial, AnnualResult
+from storage.plumbing import rows_written
 
 
 async def materials_of(session: AsyncSession, student_id: int, year: int) -> Sequence[AnnualMaterial]:
@@ -35,10 +36,10 @@ async def hand_in(session: AsyncSession, *, student_id: int, year: int, kind: Ma
 
 async def take_back(session: AsyncSession, material_id: int, student_id: int, now: datetime) -> bool:
     """Removes one of the student's own files (someone else's id changes nothing)."""
-    result = await session.execute(update(AnnualMaterial).where(
+    removed = await rows_written(session, update(AnnualMaterial).where(
         AnnualMaterial.id == material_id, AnnualMaterial.student_id == student_id,
         AnnualMaterial.removed_at.is_(None)).values(removed_at=now))
-    return bool(result.rowcount)
+    return bool(removed)
 
 
 async def record_result(session: AsyncSession, *, student_id: int, year: int, ratings: dict[Dimension, Rating],

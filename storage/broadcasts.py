@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import Select, String, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.broadcasts import Audience, AudienceKind, BroadcastKind, Delivery, dedupe_key, delivery_of
@@ -19,13 +19,13 @@ from storage.models import (
     PersonRole,
     School,
 )
-from storage.plumbing import upsert
+from storage.plumbing import rows_written, upsert
 
 # What a recipient reads, in their language: (text, buttons as the outbox stores them).
 Render = Callable[[str], tuple[str, list[Any]]]
 
 
-def _audience_query(audience: Audience):  # noqa: ANN202 - a Select of person ids
+def _audience_query(audience: Audience) -> Select[Any]:  # a Select of person ids
     query = select(Person.id)
     if audience.kind is AudienceKind.ALUMNI:
         return query.where(Person.alumni_at.is_not(None))
@@ -66,9 +66,10 @@ async def send(session: AsyncSession, broadcast_id: int, *, render: Render, due_
     The draft → sent switch is a conditional update, and each copy has a dedupe key, so neither a second
     tap nor a worker restarting mid-send can make a second copy.
     """
-    switched = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
-                                     .values(status="sent", sent_at=now))
-    if not switched.rowcount:
+    switched = await rows_written(session, update(Broadcast).where(Broadcast.id == broadcast_id,
+                                                                   Broadcast.status == "draft")
+                                  .values(status="sent", sent_at=now))
+    if not switched:
         return None
     broadcast = await session.get_one(Broadcast, broadcast_id)
     rows = (await session.execute(
@@ -126,13 +127,11 @@ async def report(session: AsyncSession, broadcast_id: int) -> DeliveryReport:
 
 async def answer(session: AsyncSession, broadcast_id: int, person_id: int, coming: bool, now: datetime) -> bool:
     """A recipient's RSVP to an event; False when the event was not sent to them."""
-    result = await session.execute(
-        update(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id,
-                                         BroadcastRecipient.person_id == person_id,
-                                         BroadcastRecipient.broadcast_id.in_(
-                                             select(Broadcast.id).where(Broadcast.kind == BroadcastKind.EVENT.value)))
-        .values(rsvp="yes" if coming else "no", rsvp_at=now))
-    return bool(result.rowcount)
+    event = select(Broadcast.id).where(Broadcast.kind == BroadcastKind.EVENT.value)
+    answered = await rows_written(session, update(BroadcastRecipient).where(
+        BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.person_id == person_id,
+        BroadcastRecipient.broadcast_id.in_(event)).values(rsvp="yes" if coming else "no", rsvp_at=now))
+    return bool(answered)
 
 
 async def recent(session: AsyncSession, offset: int, limit: int) -> Sequence[Broadcast]:
@@ -148,10 +147,10 @@ async def events_to_follow_up(session: AsyncSession, now: datetime) -> list[tupl
         Broadcast.followed_up_at.is_(None)))).scalars().all()
     claimed = []
     for event in events:
-        won = await session.execute(update(Broadcast).where(Broadcast.id == event.id,
-                                                            Broadcast.followed_up_at.is_(None))
-                                    .values(followed_up_at=now))
-        if not won.rowcount:
+        won = await rows_written(session, update(Broadcast).where(Broadcast.id == event.id,
+                                                                  Broadcast.followed_up_at.is_(None))
+                                 .values(followed_up_at=now))
+        if not won:
             continue  # another worker took it
         attendees = (await session.execute(
             select(BroadcastRecipient.person_id).join(PersonRole, PersonRole.person_id == BroadcastRecipient.person_id)

@@ -21,7 +21,7 @@ from storage.export_assessment import (
 )
 
 
-def _sheet(t: Translator, spec: tuple[str, list[tuple[str, int | None]]], rows: AsyncIterator[list[Any]]) -> Sheet:
+def _sheet(t: Translator, spec: report.SheetSpec, rows: AsyncIterator[list[Any]]) -> Sheet:
     title, columns = spec
     return Sheet(t.raw(title), report.columns(t, columns), rows)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, AsyncIterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.growth_log import ACTIVITY_LABELS, ActivityKind
@@ -49,7 +49,7 @@ class ExportFilter:
         return bool(self.school or self.subject)
 
 
-def students_query(f: ExportFilter):  # noqa: ANN201 - a Select of the students the export covers
+def students_query(f: ExportFilter) -> Select[Any]:  # a Select of the students the export covers
     query = select(Person.id).join(PersonRole, PersonRole.person_id == Person.id).where(
         PersonRole.role == Role.STUDENT.value)
     if f.school:

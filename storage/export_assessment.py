@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, AsyncIterator, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -111,7 +111,7 @@ async def plan_rows(session: AsyncSession, f: ExportFilter, t: Translator, names
                    t.raw("Yes") if plan.approved == v.number else ""]
 
 
-def _result_query(f: ExportFilter):  # noqa: ANN202
+def _result_query(f: ExportFilter) -> Select:  # bare: SQLAlchemy 2.0 and 2.1 type a many-column Select differently
     return (select(AnnualResult.id, AnnualResult, Person.id, Person.name, School.name, Person.subject, Person.grade)
             .join(Person, Person.id == AnnualResult.student_id).join(School, School.id == Person.school_id)
             .where(AnnualResult.program_year == f.year, AnnualResult.student_id.in_(students_query(f))))

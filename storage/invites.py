@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from program.invites import new_code
 from storage.models import Account, Invite, Person, PersonRole
+from storage.plumbing import rows_written
 
 
 async def find(session: AsyncSession, code: str) -> Invite | None:
@@ -37,19 +38,16 @@ async def use(session: AsyncSession, invite: Invite, external_id: int, now: date
     A conditional update, so two phones opening one link at the same moment cannot both sign in.
     """
     await session.flush()
-    result = await session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
-                             Invite.expires_at > now)
+    used = await rows_written(session, update(Invite).where(
+        Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
         .values(used_at=now, used_by=external_id).execution_options(synchronize_session=False))
     await session.refresh(invite, ["used_at", "used_by", "revoked_at", "expires_at"])
-    return result.rowcount == 1
+    return used == 1
 
 
 async def revoke(session: AsyncSession, person_id: int, now: datetime) -> int:
-    result = await session.execute(
-        update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
-                             Invite.revoked_at.is_(None)).values(revoked_at=now))
-    return result.rowcount or 0
+    return await rows_written(session, update(Invite).where(
+        Invite.person_id == person_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)).values(revoked_at=now))
 
 
 async def people_to_invite(session: AsyncSession, role: str | None) -> Sequence[Person]:

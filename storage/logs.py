@@ -11,6 +11,7 @@ from program.growth_log import ActivityKind, LogStatus, claims_session
 from program.sessions import LoggedActivity
 from storage.models import GrowthLog, LogAttachment
 from storage.people import teacher_students
+from storage.plumbing import rows_written
 
 SESSION_KIND_VALUES = [k.value for k in ActivityKind if claims_session(k)]
 # A kind that claims no session ("other") is the student's private diary: nobody else ever reads it.
@@ -153,15 +154,14 @@ async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, ver
     `log` shows the current state afterwards, whoever won.
     """
     await session.flush()  # the update below must see, and the refresh must not drop, earlier changes
-    result = await session.execute(
-        update(GrowthLog)
+    reviewed = await rows_written(session, update(GrowthLog)
         .where(GrowthLog.id == log.id, GrowthLog.version == version, GrowthLog.status == LogStatus.SUBMITTED.value,
                GrowthLog.student_id.in_(teacher_students(reviewer_id)), SHARED)
         .values(status=(LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value, reviewed_by=reviewer_id,
                 reviewed_at=now, reject_reason=reason, version=GrowthLog.version + 1)
         .execution_options(synchronize_session=False))
     await session.refresh(log)
-    return result.rowcount == 1
+    return reviewed == 1
 
 
 async def undo_review(session: AsyncSession, log_id: int, *, reviewer_id: int, version: int,

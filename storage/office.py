@@ -11,6 +11,7 @@ from program.errors import InvalidInput, NotFound
 from program.i18n import N_
 from program.roles import Role
 from storage.models import Person, PersonRole, School, Supervision
+from storage.plumbing import rows_written
 
 
 async def find(session: AsyncSession, name: str, role: Role, school: str | None = None) -> Person:
@@ -54,18 +55,17 @@ async def move_student(session: AsyncSession, student_id: int, relation: str, su
 
 async def mark_left(session: AsyncSession, student_id: int, reason: str, now: datetime) -> bool:
     """The student left the program; their records stay. False when they had already left."""
-    result = await session.execute(update(Person).where(Person.id == student_id, Person.exited_at.is_(None))
-                                   .values(exited_at=now, exit_reason=reason))
-    return bool(result.rowcount)
+    left = await rows_written(session, update(Person).where(Person.id == student_id, Person.exited_at.is_(None))
+                              .values(exited_at=now, exit_reason=reason))
+    return bool(left)
 
 
 async def mark_alumni(session: AsyncSession, student_ids: Sequence[int], now: datetime) -> int:
     """Marks students as alumni (they keep reading their own logs and hear alumni broadcasts)."""
     if not student_ids:
         return 0
-    result = await session.execute(update(Person).where(Person.id.in_(student_ids), Person.alumni_at.is_(None))
-                                   .values(alumni_at=now))
-    return result.rowcount or 0
+    return await rows_written(session, update(Person).where(Person.id.in_(student_ids), Person.alumni_at.is_(None))
+                              .values(alumni_at=now))
 
 
 async def person_in_role(session: AsyncSession, person_id: int, role: Role) -> Person | None:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, Update, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, OutboxMessage
-from storage.plumbing import upsert
+from storage.plumbing import rows_written, upsert
 
 
 async def enqueue(session: AsyncSession, *, person_id: int, kind: str, dedupe_key: str, text: str,
@@ -20,7 +20,7 @@ async def enqueue(session: AsyncSession, *, person_id: int, kind: str, dedupe_ke
         person_id=person_id, kind=kind, dedupe_key=dedupe_key[:160], text=text, buttons=buttons,
         due_at=due_at, status="pending", attempts=0, created_at=now, priority=priority,
     ).on_conflict_do_nothing()
-    return (await session.execute(statement)).rowcount == 1
+    return await rows_written(session, statement) == 1
 
 
 async def queued(session: AsyncSession, dedupe_key: str) -> OutboxMessage | None:
@@ -94,11 +94,11 @@ async def record_parts(session: AsyncSession, delivery: Delivery, parts: int) ->
     await session.execute(_change().where(_held(delivery)).values(parts_sent=parts))
 
 
-def _held(delivery: Delivery):  # noqa: ANN202 - a SQL condition: still ours
+def _held(delivery: Delivery) -> ColumnElement[bool]:  # a SQL condition: still ours
     return (OutboxMessage.id == delivery.id) & (OutboxMessage.claim == delivery.claim)
 
 
-def _change():  # noqa: ANN202 - an UPDATE of outbox rows that no loaded object needs to follow
+def _change() -> Update:  # an UPDATE of outbox rows that no loaded object needs to follow
     return update(OutboxMessage).execution_options(synchronize_session=False)
 
 
@@ -124,12 +124,10 @@ async def drop(session: AsyncSession, delivery: Delivery, status: str, reason: s
 
 async def expire_overdue(session: AsyncSession, now: datetime) -> int:
     """Reminders whose moment passed before they could go out (downtime, a block, the night) are recorded as missed."""
-    result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status.in_(("pending", "unreachable")),
-                                    OutboxMessage.expires_at <= now,
-                                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+    return await rows_written(session, update(OutboxMessage).where(
+        OutboxMessage.status.in_(("pending", "unreachable")), OutboxMessage.expires_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         .values(status="missed", last_error="expired before it could be sent"))
-    return result.rowcount or 0
 
 
 async def postpone(session: AsyncSession, delivery: Delivery, until: datetime, error: str | None) -> None:
@@ -168,10 +166,9 @@ async def requeue_for(session: AsyncSession, person_id: int, since: datetime) ->
     waiting = (OutboxMessage.person_id == person_id, OutboxMessage.status.in_(("unreachable", "pending")))
     await session.execute(update(OutboxMessage).where(*waiting, OutboxMessage.created_at < since)
                           .values(status="unreachable", last_error="waited more than a week for the person"))
-    result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.person_id == person_id, OutboxMessage.status == "unreachable",
-                                    OutboxMessage.created_at >= since).values(status="pending"))
-    return result.rowcount or 0
+    return await rows_written(session, update(OutboxMessage).where(
+        OutboxMessage.person_id == person_id, OutboxMessage.status == "unreachable",
+        OutboxMessage.created_at >= since).values(status="pending"))
 
 
 async def counts(session: AsyncSession) -> list[tuple[str, str, int]]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -126,7 +126,7 @@ async def students_of_school(session: AsyncSession, school_id: int) -> Sequence[
     return result.scalars().all()
 
 
-def teacher_students(teacher_id: int) -> Select[tuple[int]]:
+def teacher_students(teacher_id: int) -> Select[Any]:  # Select[int] in SQLAlchemy 2.1, Select[tuple[int]] in 2.0
     """Ids of the students a guidance teacher acts on: those assigned to them, and, at their school, those
     assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves."""
     assigned = select(Supervision.student_id).where(Supervision.relation == "teacher")

@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, Executable, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState, ProcessedUpdate
 
 
-def upsert(session: AsyncSession, model: Any):  # noqa: ANN201 - a dialect Insert
+def upsert(session: AsyncSession, model: Any) -> postgresql.Insert | sqlite.Insert:
     """INSERT with ON CONFLICT support on both SQLite and PostgreSQL."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+async def rows_written(session: AsyncSession, statement: Executable) -> int:
+    """Runs an INSERT … ON CONFLICT, UPDATE or DELETE: how many rows it wrote (0 when the driver cannot say)."""
+    # Such a statement gives a CursorResult, which has the rowcount; Session.execute is typed for any statement.
+    return cast("CursorResult[Any]", await session.execute(statement)).rowcount or 0
 
 async def claim_update(session: AsyncSession, scope: str, update_id: int, now: datetime) -> bool:
     """Records an update id; False when it was handled before (a redelivery to drop)."""
@@ -23,12 +28,10 @@ async def claim_update(session: AsyncSession, scope: str, update_id: int, now: d
         .values(scope=scope, update_id=update_id, processed_at=now)
         .on_conflict_do_nothing()
     )
-    result = await session.execute(statement)
-    return result.rowcount == 1
+    return await rows_written(session, statement) == 1
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
-    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
-    return result.rowcount or 0
+    return await rows_written(session, delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
 
 async def load_state(session: AsyncSession, channel: str, external_id: int) -> ConversationState | None:
     """The user's state, locked until the update commits (PostgreSQL): two updates of one user at the same

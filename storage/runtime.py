@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import OutboxMessage, RuntimeSecret
-from storage.plumbing import upsert
+from storage.plumbing import rows_written, upsert
 
 # Advisory lock keys live in one 64-bit space shared with anything else on the database: a fixed
 # prefix keeps ours apart.
@@ -72,7 +72,6 @@ async def release_stale_claims(session: AsyncSession) -> int:
     """A new leader takes over: rows the previous one had claimed (it died) can go out again at once."""
     from sqlalchemy import update
 
-    result = await session.execute(update(OutboxMessage)
-                                   .where(OutboxMessage.status == "pending", OutboxMessage.claim.is_not(None))
-                                   .values(claimed_until=None, claim=None))
-    return result.rowcount or 0
+    return await rows_written(session, update(OutboxMessage)
+                              .where(OutboxMessage.status == "pending", OutboxMessage.claim.is_not(None))
+                              .values(claimed_until=None, claim=None))

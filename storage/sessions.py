@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GrowthLog, SessionInvitee, TrainingSession
+from storage.plumbing import rows_written
 
 
 async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime, ends_at: datetime, place: str,
@@ -38,16 +39,15 @@ async def answer_invitation(session: AsyncSession, session_id: int, student_id: 
     """
     live = exists().where(TrainingSession.id == session_id, TrainingSession.cancelled_at.is_(None),
                           TrainingSession.starts_at > now)
-    result = await session.execute(
-        update(SessionInvitee).where(SessionInvitee.session_id == session_id, SessionInvitee.student_id == student_id,
-                                     live)
+    answered = await rows_written(session, update(SessionInvitee).where(
+        SessionInvitee.session_id == session_id, SessionInvitee.student_id == student_id, live)
         .values(attending=attending, answered_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if answered != 1:
         return None
     return await session.get(TrainingSession, session_id)
 
 
-def _unlogged(student_id: int):  # noqa: ANN202 - a SQL condition
+def _unlogged(student_id: int) -> ColumnElement[bool]:  # a SQL condition
     return ~exists().where(and_(GrowthLog.session_id == TrainingSession.id, GrowthLog.student_id == student_id))
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer
+from sqlalchemy import BigInteger, ColumnExpressionArgument, Integer
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import FunctionElement
 
 from storage.models import UTCDateTime
 
@@ -17,7 +17,7 @@ class shifted(FunctionElement[Any]):
     type = UTCDateTime()
     inherit_cache = True
 
-    def __init__(self, moment: ColumnElement[Any], delta: timedelta) -> None:
+    def __init__(self, moment: ColumnExpressionArgument[Any], delta: timedelta) -> None:
         self.seconds = int(delta.total_seconds())
         super().__init__(moment)
 

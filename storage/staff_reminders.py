@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, literal, or_, select, true
+from sqlalchemy import Exists, Select, String, and_, case, cast, exists, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -27,17 +28,17 @@ from storage.sweeps import (
 )
 
 
-def _staff(role: Role, rule: Rule):  # noqa: ANN202 - who holds the role, joined, and did not mute the rule
+def _staff(role: Role, rule: Rule) -> Select[Any]:  # who holds the role, joined, and did not mute the rule
     return reachable(select().select_from(Person), Person.id, role).where(not_muted(Person.id, rule))
 
 
-def _has_students():  # noqa: ANN202 - a SQL condition on a mentor (Person)
+def _has_students() -> Exists:  # a SQL condition on a mentor (Person)
     student = aliased(Person)
     return exists().where(Supervision.supervisor_id == Person.id, Supervision.relation == "mentor",
                           student.id == Supervision.student_id, student.exited_at.is_(None))
 
 
-def _owes_evaluations(kind: EvaluationKind, year: int):  # noqa: ANN202 - a SQL condition on a mentor (Person)
+def _owes_evaluations(kind: EvaluationKind, year: int) -> Exists:  # a SQL condition on a mentor (Person)
     """A student of theirs, still in the program, without a submitted evaluation of this kind and year."""
     student = aliased(Person)
     submitted = exists().where(Evaluation.student_id == Supervision.student_id, Evaluation.kind == kind.value,

@@ -1,9 +1,11 @@
 """The sweeps of students' reminders: one INSERT … SELECT per rule, never a query per student."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, distinct, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.annual import MaterialKind
@@ -35,12 +37,12 @@ from storage.sweeps import (
 )
 
 
-def _unlogged():  # noqa: ANN202 - a SQL condition: the invited student has not logged this session yet
+def _unlogged() -> ColumnElement[bool]:  # the invited student has not logged this session yet
     return ~exists().where(GrowthLog.session_id == TrainingSession.id,
                            GrowthLog.student_id == SessionInvitee.student_id)
 
 
-def _invited(rule: Rule):  # noqa: ANN202 - the invitees still owing a log, as a query to add columns to
+def _invited(rule: Rule) -> Select[Any]:  # the invitees still owing a log, as a query to add columns to
     student = SessionInvitee.student_id
     return reachable(select().select_from(SessionInvitee), student, Role.STUDENT) \
         .join(TrainingSession, TrainingSession.id == SessionInvitee.session_id) \
@@ -69,7 +71,8 @@ async def session_log_evening(session: AsyncSession, buckets: list[EveningBucket
     ends, student = TrainingSession.ends_at, SessionInvitee.student_id
     rule = Rule.SESSION_LOG_EVENING
 
-    def by_day(pick):  # noqa: ANN001, ANN202 - a CASE choosing the bucket of the session's day, newest first
+    def by_day(pick: Callable[[EveningBucket], ColumnElement[Any]]) -> ColumnElement[Any]:
+        # a CASE choosing the bucket of the session's day, newest first
         return case(*((ends >= bucket.starts, pick(bucket)) for bucket in buckets))
 
     query = _invited(rule).where(ends >= buckets[-1].starts, ends < buckets[0].ends) \
@@ -96,7 +99,7 @@ async def returned_log(session: AsyncSession, config: ReminderConfig, edit_days:
     return await insert(session, query)
 
 
-def _students(rule: Rule):  # noqa: ANN202 - active students who joined and did not mute the rule
+def _students(rule: Rule) -> Select[Any]:  # active students who joined and did not mute the rule
     return reachable(select().select_from(Person), Person.id, Role.STUDENT).where(not_muted(Person.id, rule))
 
 

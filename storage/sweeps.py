@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    ColumnExpressionArgument,
     Integer,
     Select,
     String,
@@ -26,7 +27,7 @@ from program.occasions import MISSED, Occasion
 from program.reminders import RULE_CATEGORY, Category, Rule, priority_of
 from program.roles import Role
 from storage.models import Account, GrowthLog, MutedReminder, OutboxMessage, Person, PersonRole, UTCDateTime
-from storage.plumbing import upsert
+from storage.plumbing import rows_written, upsert
 
 DECIDED_MARGIN = timedelta(minutes=10)
 COLUMNS = ("person_id", "kind", "dedupe_key", "due_at", "expires_at", "status", "priority", "subject_id", "occasion",
@@ -39,7 +40,8 @@ def moment(value: datetime | None) -> ColumnElement[Any]:
     return literal(value, UTCDateTime())
 
 
-def key(person: ColumnElement[Any], rule: Rule, *occasion: ColumnElement[Any] | str) -> ColumnElement[Any]:
+def key(person: ColumnExpressionArgument[Any], rule: Rule,
+        *occasion: ColumnExpressionArgument[Any] | str) -> ColumnElement[Any]:
     """The dedupe key (person, rule, occasion): "42:deadline:training_end:2027-12-31:7"."""
     parts: list[ColumnElement[Any]] = [cast(person, String), literal(f":{rule.value}")]
     for part in occasion:
@@ -127,7 +129,7 @@ async def insert(session: AsyncSession, query: Select[Any]) -> int:
     """One statement: every selected reminder is written unless its key is already there (any process, any time)."""
     statement = upsert(session, OutboxMessage).from_select(list(COLUMNS), query) \
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return (await session.execute(statement)).rowcount or 0
+    return await rows_written(session, statement)
 
 
 def confirmed_sessions(student: Any, first: date, last: date) -> ColumnElement[int]:
