@@ -172,15 +172,14 @@ async def undo_review(session: AsyncSession, log_id: int, *, reviewer_id: int, v
     has acted on it, and the undo updates nothing. One conditional update, like the review itself.
     """
     await session.flush()
-    result = await session.execute(
-        update(GrowthLog)
+    undone = await rows_written(session, update(GrowthLog)
         .where(GrowthLog.id == log_id, GrowthLog.reviewed_by == reviewer_id, GrowthLog.version == version,
                GrowthLog.status.in_([LogStatus.CONFIRMED.value, LogStatus.REJECTED.value]),
                GrowthLog.reviewed_at >= since)
         .values(status=LogStatus.SUBMITTED.value, reviewed_by=None, reviewed_at=None, reject_reason=None,
                 version=GrowthLog.version + 1)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if undone != 1:
         return None
     log = await session.get(GrowthLog, log_id)
     if log is not None:

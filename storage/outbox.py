@@ -31,13 +31,12 @@ async def queued(session: AsyncSession, dedupe_key: str) -> OutboxMessage | None
 
 async def withdraw(session: AsyncSession, dedupe_key: str, now: datetime) -> bool:
     """Drops a message not sent yet (recorded as skipped); False when it went out or is going out now."""
-    result = await session.execute(
-        update(OutboxMessage)
+    withdrawn = await rows_written(session, update(OutboxMessage)
         .where(OutboxMessage.dedupe_key == dedupe_key[:160], OutboxMessage.status == "pending",
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         .values(status="skipped", last_error="withdrawn")
         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return withdrawn == 1
 
 
 @dataclass(frozen=True)
