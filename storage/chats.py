@@ -25,9 +25,9 @@ async def lock_and_claim(session: AsyncSession, channel: str, external_id: int, 
         return True
     if not runtime.is_postgresql(session):
         return await plumbing.claim_update(session, scope, update_id, now)  # SQLite: one transaction at a time
-    result = await session.execute(_LOCK_AND_CLAIM, {"scope": scope, "update_id": update_id, "now": now,
-                                                     "key": runtime.chat_lock_key(channel, external_id)})
-    return result.rowcount == 1
+    claimed = await plumbing.rows_written(session, _LOCK_AND_CLAIM, {
+        "scope": scope, "update_id": update_id, "now": now, "key": runtime.chat_lock_key(channel, external_id)})
+    return claimed == 1
 
 
 async def account_and_state(session: AsyncSession, channel: str, external_id: int,

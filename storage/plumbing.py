@@ -16,10 +16,10 @@ def upsert(session: AsyncSession, model: Any) -> postgresql.Insert | sqlite.Inse
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
-async def rows_written(session: AsyncSession, statement: Executable) -> int:
+async def rows_written(session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None) -> int:
     """Runs an INSERT … ON CONFLICT, UPDATE or DELETE: how many rows it wrote (0 when the driver cannot say)."""
     # Such a statement gives a CursorResult, which has the rowcount; Session.execute is typed for any statement.
-    return cast("CursorResult[Any]", await session.execute(statement)).rowcount or 0
+    return cast("CursorResult[Any]", await session.execute(statement, params)).rowcount or 0
 
 async def claim_update(session: AsyncSession, scope: str, update_id: int, now: datetime) -> bool:
     """Records an update id; False when it was handled before (a redelivery to drop)."""
