@@ -6,7 +6,7 @@ from datetime import date
 from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, rows
 from handlers.views.links import MyStudents
 from handlers.views.logs import attachment_screens, draft_of, log_button_label, status_line, summary
-from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, SHORT_KIND, my_student
+from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, SHORT_KIND, my_student, page_of
 from program.calendar import ProgramYear
 from program.errors import NotFound
 from program.evaluations import current_kind, evaluation_window, next_kind
@@ -46,9 +46,10 @@ def window_line(ctx: Ctx, year: ProgramYear, today: date) -> str:
 async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
-    students = await people.students_of(ctx.session, ctx.me.id, "mentor")
-    if not students:
+    everyone = list(await people.students_of(ctx.session, ctx.me.id, "mentor"))
+    if not everyone:
         return Screen(ctx.t(NO_STUDENTS))
+    students, page, pages = page_of(everyone, tap.page if tap else 0)
     ids = [s.id for s in students]
     found = await logs.activities(ctx.session, ids, *year.training)
     kind = current_kind(year, today)
@@ -69,15 +70,20 @@ async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
         lines.append(ctx.t("Evaluation: · not started, ✎ draft, ✓ submitted. Tap a student to read their logs."))
     else:
         lines.append(ctx.t("Tap a student to read their logs."))
+    if pages > 1:
+        lines.append(ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages))
+    nav = [Button("◀", MyStudents(page - 1)) if page > 0 else None,
+           Button("▶", MyStudents(page + 1)) if page + 1 < pages else None]
     return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", StudentLogs(s.id))
-                                                   for s in students)))
+                                                   for s in students)) + rows(*nav),
+                  replace=tap is not None and tap.page > 0)
 
 
 @mentor.button(StudentLogs, role=Role.MENTOR)
 async def student_logs(ctx: Ctx, tap: StudentLogs) -> Screen:
     student = await my_student(ctx, tap.student_id)
     number = tap.page
-    found, total = await logs.page_of_logs(ctx.session, student.id, number * PAGE, PAGE)
+    found, total = await logs.page_of_logs(ctx.session, student.id, number * PAGE, PAGE, shared_only=True)
     pages = max(1, (total + PAGE - 1) // PAGE)
     text = ctx.t("📚 <b>%(name)s</b>: %(total)d growth logs, page %(page)d of %(pages)d.", name=student.name,
                  total=total, page=number + 1, pages=pages)

@@ -5,7 +5,9 @@ from handlers.kit import Button, Ctx, Flow, Screen, rows
 from handlers.views.links import SAID, LogFromText
 from handlers.views.menu import entries_for, keyboard, main_menu, stranger_screen
 from program.growth_log import TEXT_LIMIT, looks_like_activity
+from program.i18n import N_, translator
 from program.roles import Role
+from storage import people
 
 menu = Flow("menu")
 
@@ -60,5 +62,11 @@ async def fallback(ctx: Ctx, quiet: bool = False) -> Screen:
     return main_menu(ctx, ctx.t("Sorry, I did not understand that. Choose from the menu, or send /help."))
 
 
+SIGNED_OUT = N_("You are signed out here: the program office signed this chat out (a lost phone?). To go on in "
+                "this chat, open a new invite link from the program office.")
+
+
 async def stranger(ctx: Ctx) -> Screen:
+    if await people.was_signed_out(ctx.session, ctx.incoming.channel, ctx.incoming.user_id):
+        return Screen(translator(ctx.incoming.language)(SIGNED_OUT))
     return stranger_screen(ctx)

@@ -21,7 +21,7 @@ async def school_overview(ctx: Ctx) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     start, end = year.training
-    students = [s for s in await people.students_of_school(ctx.session, ctx.me.school_id) if s.exited_at is None]
+    students = [s for s in await people.students_of_teacher(ctx.session, ctx.me.id) if s.exited_at is None]
     if not students:
         return Screen(ctx.t("No students of your school are in the roster yet."))
     found = await logs.activities(ctx.session, [s.id for s in students], start, end)
@@ -49,9 +49,9 @@ async def school_overview(ctx: Ctx) -> Screen:
 @teacher.button(Nudge, role=Role.TEACHER)
 async def nudge(ctx: Ctx, tap: Nudge) -> Screen:
     student = await ctx.session.get(Person, tap.student_id)
-    if student is None or student.school_id != ctx.me.school_id \
-            or Role.STUDENT.value not in {r.role for r in student.roles}:
-        raise NotFound()
+    if student is None or Role.STUDENT.value not in {r.role for r in student.roles} \
+            or not await people.is_teachers_student(ctx.session, ctx.me.id, student.id):
+        raise NotFound()  # a teacher nudges only their students (and the school's with no teacher)
     today = ctx.today()
     teacher_name = ctx.me.name
 

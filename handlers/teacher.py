@@ -81,7 +81,8 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
         listed = [(log, name) for log, name in found]
         ctx.state.begin(teacher.name, None, {LIST: [log.id for log, _ in listed], "seen": _seen_stamp(ctx)})
     else:
-        by_id = {log.id: log for log in await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id)}
+        by_id = {log.id: log for log in await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id,
+                                                                      reviewer_id=ctx.me.id)}
         names = {p.id: p.name for p in await people.named(ctx.session, {log.student_id for log in by_id.values()})}
         listed = [(by_id[i], names.get(by_id[i].student_id, "")) for i in draft[LIST] if i in by_id]
         total = (await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, 0, reviewer_id=ctx.me.id))[1]
@@ -127,7 +128,7 @@ async def show_pending(ctx: Ctx, tap: PendingConfirmations | None = None) -> Scr
 
 
 async def _pending_log(ctx: Ctx, log_id: int) -> GrowthLog:
-    log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id)
+    log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id, reviewer_id=ctx.me.id)
     if log is None:
         raise NotFound(NOT_FOUND)
     if log.status != LogStatus.SUBMITTED.value:
@@ -207,7 +208,8 @@ def _lost(log: GrowthLog) -> str:
 async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[GrowthLog], int]:
     """The logs of a confirm-all still waiting as shown, and how many changed since (left out)."""
     wanted = [id_from(part) for part in ids.split(".") if part][:PAGE]
-    pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id)
+    pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id,
+                                                                 reviewer_id=ctx.me.id)
                if log.status == LogStatus.SUBMITTED.value]
     if not pending:
         raise NotFound(NOT_FOUND)
@@ -280,7 +282,7 @@ async def undo_review(ctx: Ctx, tap: UndoReview) -> Screen:
 
 @teacher.button(SeeLog, role=Role.TEACHER)
 async def see_log(ctx: Ctx, tap: SeeLog) -> list[Screen]:
-    log = await logs.log_at_school(ctx.session, tap.log_id, ctx.me.school_id)
+    log = await logs.log_at_school(ctx.session, tap.log_id, ctx.me.school_id, reviewer_id=ctx.me.id)
     if log is None:
         raise NotFound(NOT_FOUND)
     student = await ctx.session.get(Person, log.student_id)

@@ -145,6 +145,12 @@ async def students_of_teacher(session: AsyncSession, teacher_id: int) -> Sequenc
     return result.scalars().all()
 
 
+async def is_teachers_student(session: AsyncSession, teacher_id: int, student_id: int) -> bool:
+    """The student is one a guidance teacher acts on (see `teacher_students`)."""
+    found = await session.execute(teacher_students(teacher_id).where(Person.id == student_id))
+    return found.first() is not None
+
+
 async def is_supervised_by(session: AsyncSession, student_id: int, supervisor_id: int, relation: str) -> bool:
     found = await session.execute(
         select(Supervision.student_id).where(

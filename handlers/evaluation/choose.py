@@ -17,7 +17,7 @@ from handlers.evaluation.review import review_screen
 from handlers.kit import Button, Ctx, Screen, esc, excerpt, rows
 from handlers.views.links import EvaluationStudents
 from handlers.views.logs import activity_label, status_icon
-from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, my_student
+from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, my_student, page_of
 from program.errors import NotAllowed
 from program.evaluations import (
     KIND_LABELS,
@@ -57,18 +57,23 @@ async def choose_kind(ctx: Ctx, tap: ChooseKind | None = None) -> Screen:
 async def choose_student(ctx: Ctx, tap: EvaluationStudents) -> Screen:
     kind = tap.kind
     year = year_now(ctx)
-    students = await people.students_of(ctx.session, ctx.me.id, "mentor")
-    found = await evaluations.for_students(ctx.session, [s.id for s in students], kind, year.year)
+    everyone = await people.students_of(ctx.session, ctx.me.id, "mentor")
+    found = await evaluations.for_students(ctx.session, [s.id for s in everyone], kind, year.year)
+    students, page, pages = page_of([s for s in everyone if s.exited_at is None or s.id in found], tap.page)
     window = evaluation_window(kind, year)
     text = ctx.t("<b>%(kind)s</b>, open %(opens)s – %(closes)s. Choose a student (· not started, ✎ draft, "
                  "✓ submitted):", kind=Msgid(KIND_LABELS[kind]), opens=ctx.day(window.opens),
                  closes=ctx.day(window.closes))
     buttons = [Button(f"{EVALUATION_MARKS[found[s.id].status if s.id in found else None]} {s.name}",
-                      OpenEvaluation(kind, s.id))
-               for s in students if s.exited_at is None or s.id in found]
+                      OpenEvaluation(kind, s.id)) for s in students]
     if not buttons:
         text = ctx.t(NO_STUDENTS)
-    return Screen(text, buttons=rows(*buttons) + rows(Button(ctx.t("« Back"), ChooseKind())))
+    elif pages > 1:
+        text += "\n" + ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages)
+    nav = [Button("◀", EvaluationStudents(kind, page - 1)) if page > 0 else None,
+           Button("▶", EvaluationStudents(kind, page + 1)) if page + 1 < pages else None,
+           Button(ctx.t("« Back"), ChooseKind())]
+    return Screen(text, buttons=rows(*buttons) + rows(*nav, per_row=3))
 
 
 def context_lines(ctx: Ctx, student: Person, found: list[GrowthLog], first: date, last: date) -> str:

@@ -43,13 +43,16 @@ class PendingConfirmations(Payload, flow="tch", action="list"):
 
 
 class MyStudents(Payload, flow="mst", action="list"):
-    """👥 the mentor's students."""
+    """👥 the mentor's students, a page of them."""
+
+    page: int = 0
 
 
 class EvaluationStudents(Payload, flow="ev", action="kind"):
-    """🧾 the students to evaluate in one window."""
+    """🧾 the students to evaluate in one window, a page of them."""
 
     kind: EvaluationKind
+    page: int = 0
 
 
 class Overview(Payload, flow="office", action="overview"):

@@ -1,6 +1,7 @@
 """Property-based: random updates from random people in random states never break the bot.
 
-Invariants checked after every update: no exception reaches the user (neither a failed update nor the
+Payloads are the ones shown on screens (mutated) and, for every button every flow declares, ones built from
+its fields' types. Invariants checked after every update: no exception reaches the user (neither a failed update nor the
 "something went wrong" text), a refused update changes no record, and every screen is one Telegram can
 show (markup it parses, parts within 4096 UTF-16 units, at most 100 buttons of at most 64 bytes each).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from enum import StrEnum
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram_text import split_text, units
 from bot.emulator.html import parse_html
 from handlers.kit import FileRef, Incoming, Screen
+from handlers.registry import all_flows
 from program.calendar import load_calendar
 from program.clock import SettableClock
 from storage.db import create_engine, session_factory
@@ -96,6 +99,25 @@ def mutated(world: World) -> st.SearchStrategy[str]:
                      st.sampled_from(ODD_PARTS))
 
 
+def _argument(kind: object) -> st.SearchStrategy[str]:
+    """A value for one payload field: mostly plausible (small ids of this database, the enum's members)."""
+    if kind is int:
+        return st.one_of(st.integers(0, 12).map(str), st.sampled_from(ODD_PARTS))
+    if kind is bool:
+        return st.sampled_from(["0", "1", "2", ""])
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return st.one_of(st.sampled_from([member.value for member in kind]), st.sampled_from(ODD_PARTS))
+    return st.one_of(TYPED.map(lambda t: t.replace(":", "")[:70]), st.sampled_from(ODD_PARTS))
+
+
+def declared() -> st.SearchStrategy[str]:
+    """A payload of every button every flow declares, with arguments drawn for its fields' types."""
+    routes = sorted(((flow.name, action, route.payload) for flow in all_flows()
+                     for action, route in flow.buttons.items() if route.payload is not None), key=lambda r: r[:2])
+    return st.sampled_from(routes).flatmap(lambda r: st.tuples(*(_argument(kind) for _, kind, _ in r[2].fields()))
+                                           .map(lambda args, r=r: ":".join([r[0], r[1], *args])))
+
+
 def updates(world: World) -> st.SearchStrategy[Incoming]:
     who = st.sampled_from(sorted(PEOPLE.values()))
     files = st.builds(FileRef, st.sampled_from(["photo", "document"]), TYPED.map(lambda t: f"F{t[:20]}" or "F"),
@@ -106,7 +128,7 @@ def updates(world: World) -> st.SearchStrategy[Incoming]:
         st.builds(lambda u, c, a: Incoming(u, u, "zh-hans", command=c, argument=a or None), who,
                   st.sampled_from(COMMANDS), TYPED),
         st.builds(lambda u, p: Incoming(u, u, "zh-hans", payload=p, message_id=1), who,
-                  st.one_of(mutated(world), TYPED)),
+                  st.one_of(mutated(world), declared(), TYPED)),
         st.builds(lambda u, f, t: Incoming(u, u, "zh-hans", files=(f,), text=t or None), who, files, TYPED),
     )
 

@@ -11,7 +11,7 @@ from storage.models import Account, SignedOut
 from tests.cli.test_office_cli import count, env  # noqa: F401 - the CLI's environment fixture
 from tests.helpers import ROSTER_CSV, Chat, make_engine, make_services
 
-SIGNED_OUT = "邀请链接"  # TODO(sec): "你已退出" once the engine tells a signed-out chat so
+SIGNED_OUT = "你已在这里退出登录"
 
 
 def talk(url, clock, calendar, steps):  # noqa: ANN001, ANN201 - runs chats against the CLI's database

@@ -65,6 +65,8 @@ async def test_a_teacher_confirms_only_their_own_and_unassigned_students(school)
     for payload in (f"tch:ok:{wangs}:9999999999", f"tch:all:9999999999:{wangs}"):
         await zhou.press(payload=payload)  # forged: 王小明 is 张丽's student
     assert await status(services, wangs) == "submitted"
+    assert NOT_FOUND in shown(await zhou.press(payload=f"tch:see:{wangs}"))
+    assert NOT_FOUND in shown(await zhou.press(payload=f"tch:no:{wangs}"))
     await zhou.press(payload=f"tch:see:{lius}")
     await zhou.press("✅ 确认")
     assert await status(services, lius) == "confirmed"
@@ -81,6 +83,8 @@ async def test_a_diary_entry_is_never_shown_to_a_teacher_or_a_mentor(school):
             await li.press(payload=f"mst:logs:{(await person_id(services, '王小明'))}:0"),
             await li.press(payload=f"mst:log:{diary}")]
     assert not [s for s in seen if DIARY in shown(s)], [shown(s) for s in seen]
+    listed = [b.payload for screens in seen for s in screens for row in s.buttons for b in row]
+    assert f"mst:log:{diary}" not in listed and f"mst:log:{reading}" in listed  # not even its date and kind
     assert NOT_FOUND in shown(seen[1]) and NOT_FOUND in shown(seen[5])
     assert await status(services, diary) == "submitted"
     assert "读了一章" in shown(await li.press(payload=f"mst:log:{reading}"))  # a training activity is shared

@@ -1,0 +1,41 @@
+"""Defect 12: a mentor's lists with a button per student are paged, so no screen passes Telegram's 100 buttons."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import import_roster, joined, make_engine, make_services
+
+STUDENTS = 130
+ROSTER = "name,role,school,subject,grade,mentor,teacher\n李明教授,mentor,山西大学,物理学,,,\n" \
+         "张丽,teacher,山西大学附属中学,,,,\n" + "".join(
+             f"学生{i:03d},student,山西大学附属中学,物理学,高一,李明教授,张丽\n" for i in range(STUDENTS))
+
+
+@pytest.fixture
+async def big_school(sessions, clock, calendar):
+    services = make_services(sessions, clock, calendar)
+    await import_roster(services, ROSTER)
+    return make_engine(services), services
+
+
+async def walk(chat, first: list, prefix: str) -> set[str]:  # noqa: ANN001
+    """Every page of a list, following ▶ (bounded); the payloads starting with `prefix` on all of them."""
+    found: set[str] = set()
+    screens = first
+    for _ in range(20):
+        buttons = [b for s in screens for row in s.buttons for b in row]
+        assert len(buttons) <= 100, len(buttons)
+        found |= {b.payload for b in buttons if b.payload and b.payload.startswith(prefix)}
+        forward = [b for b in buttons if b.label == "▶"]
+        if not forward:
+            return found
+        screens = await chat.press(payload=forward[0].payload)
+    raise AssertionError("more than 20 pages")
+
+
+async def test_a_mentors_lists_page_their_students(big_school, clock):
+    engine, services = big_school
+    mentor = await joined(engine, services, "李明教授", 2001)
+    assert len(await walk(mentor, await mentor.send("/students"), "mst:logs:")) == STUDENTS
+    await mentor.send("/evaluate")
+    assert len(await walk(mentor, await mentor.press("年度"), "ev:open:")) == STUDENTS
