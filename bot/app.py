@@ -65,6 +65,8 @@ class App:
             await self.http.start(host, port, self.listen)
         for channel in self.channels:
             await channel.start()
+            if self.services.bot_username is None:  # asked from getMe at start: the office's invite links
+                self.services.bot_username = getattr(channel, "username", None)
         if self.http is not None:
             self.http.started = True
         if self.jobs is not None and self.leadership is not None:
@@ -145,7 +147,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, roles: Ro
     sessions = session_factory(database)
     clock = clock or await program_clock_for(settings, sessions)
     calendar = load_calendar(settings.calendar_file)
-    services = Services(sessions=sessions, clock=clock, calendar=calendar, zone=settings.zone)
+    services = Services(sessions=sessions, clock=clock, calendar=calendar, zone=settings.zone,
+                        bot_username=settings.bot_username, invite_days=settings.invite_days)
     engine = build_engine(services)
     intake, http = Intake("none"), None
     if roles.updates and settings.webhook_url and "telegram" in settings.channels:

@@ -74,7 +74,7 @@ async def run(settings: Settings, t: Translator, args: argparse.Namespace) -> in
 
 
 async def _broadcast(session, settings: Settings, t: Translator, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from handlers.broadcast import outbox_copy, render
+    from handlers.views.broadcasts import outbox_copy, render
     from program.broadcasts import BroadcastKind, check_text, parse_audience
     from program.quiet_hours import next_send_time
     from storage import audit, broadcasts
@@ -249,7 +249,8 @@ async def _plans(session, settings: Settings, t: Translator, args: argparse.Name
                        version=version.number, approved=approve, reason=reason)
     mentors = (await session.execute(Supervision.__table__.select().where(
         Supervision.student_id == student.id, Supervision.relation == "mentor"))).all()
-    await queue(session, [Notice(m.supervisor_id, "plan_decision", f"plan:{plan.id}:{version.number}:{plan.status}",
+    await queue(session, [Notice(m.supervisor_id, "plan_decision",  # outbox keys are unique across people
+                                 f"plan:{plan.id}:{version.number}:{plan.status}:{m.supervisor_id}",
                                  plan_decided(student.name, approve, reason)) for m in mentors], now, settings.zone)
     print(t("Approved; the mentor and the student can see it.") if approve
           else t("Returned to the mentor with your reason."))

@@ -1,61 +1,50 @@
 """The office's overview: students, logs, confirmed sessions and evaluations by school and subject."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from handlers.kit import Button, Ctx, Flow, Payload, Screen, excerpt, rows
 from handlers.views.evaluations import answer_text
 from handlers.views.links import Overview
+from handlers.views.overview import chart_screen, count_buttons, facts
 from program.evaluations import KIND_LABELS, EvaluationKind, question
-from program.growth_log import LogStatus, claims_session
 from program.i18n import N_, Msgid
 from program.roles import Role
-from program.sessions import count_sessions, expected_by
-from storage import evaluations, logs, people
+from storage import evaluations, logs
 
 office = Flow("office")
 
 
 class HistoryPage(Payload, flow="office", action="history"):
     page: int
+    drafts: bool = False  # also the mentors' drafting before they first submitted
 
 
 @office.command("overview", role=Role.OFFICE)
 @office.button(Overview, role=Role.OFFICE)  # the weekly summary's button
-async def overview(ctx: Ctx, tap: Overview | None = None) -> Screen:
-    today = ctx.today()
-    year = ctx.services.calendar.for_date(today)
-    start, end = year.training
-    students = [s for s in await people.all_students(ctx.session)]
-    active = [s for s in students if s.exited_at is None]
-    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
-    pace = expected_by(today, start, end, year.sessions_required)
-    waiting = sum(1 for s in students for a in found[s.id]
-                  if a.status is LogStatus.SUBMITTED and claims_session(a.kind))
-    lines = [ctx.t("📊 <b>Program overview</b> · %(year)d, as of %(day)s", year=year.year, day=ctx.day(today)),
+async def overview(ctx: Ctx, tap: Overview | None = None) -> list[Screen]:
+    """The numbers as text beside the same numbers as a picture; each count with people behind it opens them."""
+    found = await facts(ctx)
+    lines = [ctx.t("📊 <b>Program overview</b> · %(year)d, as of %(day)s", year=found.year, day=ctx.day(found.today)),
              ctx.t("%(students)d students (%(exited)d left the program) · %(logs)d growth logs · %(waiting)d waiting "
-                   "for a teacher", students=len(active), exited=len(students) - len(active),
-                   logs=sum(len(found[s.id]) for s in students), waiting=waiting)]
-    for title, key in ((ctx.t("<b>By school</b>"), lambda s: s.school.name), (ctx.t("<b>By subject</b>"),
-                                                                              lambda s: s.subject or "—")):
-        groups: dict[str, list] = defaultdict(list)
-        for student in active:
-            groups[key(student)].append(student)
+                   "for a teacher", students=found.students, exited=found.exited, logs=found.logs,
+                   waiting=found.waiting)]
+    for title, groups in ((ctx.t("<b>By school</b>"), found.by_school), (ctx.t("<b>By subject</b>"), found.by_subject)):
         lines.append("\n" + title)
-        for name, members in sorted(groups.items()):
-            confirmed = [count_sessions(found[s.id]) for s in members]
+        for group in groups:
             lines.append(ctx.t("• %(name)s: %(count)d students · %(logs)d logs · average %(average).1f/%(required)d "
-                               "confirmed · %(behind)d behind pace", name=name, count=len(members),
-                               logs=sum(len(found[s.id]) for s in members), average=sum(confirmed) / len(members),
-                               required=year.sessions_required, behind=sum(1 for c in confirmed if c < pace)))
-    submitted = await evaluations.submitted_counts(ctx.session, year.year)
+                               "confirmed · %(behind)d behind pace", name=group.name, count=group.students,
+                               logs=group.logs, average=group.average, required=found.required,
+                               behind=len(group.behind)))
     lines.append("\n" + ctx.t("<b>Evaluations submitted</b>: initial %(initial)d/%(n)d · mid-term %(midterm)d/%(n)d · "
-                              "annual %(annual)d/%(n)d", n=len(active),
-                              **{kind.value: submitted.get(kind.value, 0) for kind in EvaluationKind}))
+                              "annual %(annual)d/%(n)d", n=found.students,
+                              **{kind.value: found.evaluations.get(kind, 0) for kind in EvaluationKind}))
+    start, end = ctx.services.calendar.for_date(found.today).training
     marked, total = await logs.platform_marks(ctx.session, start, end)
     lines.append(ctx.t("Marked as submitted on the national platform: %(marked)d of %(total)d growth logs.",
                        marked=marked, total=total))
-    return Screen("\n".join(lines), buttons=rows(Button(ctx.t("🧾 Evaluation history"), HistoryPage(0))))
+    text = Screen("\n".join(lines), buttons=rows(*count_buttons(ctx, found),
+                                                 Button(ctx.t("🧾 Evaluation history"), HistoryPage(0)), per_row=1))
+    chart = chart_screen(ctx, found)
+    return [chart, text] if chart is not None else [text]
 
 
 HISTORY_PAGE = 10
@@ -66,11 +55,16 @@ ACTIONS = {"answer": N_("changed"), "submit": N_("submitted"), "resubmit": N_("s
 
 @office.button(HistoryPage, role=Role.OFFICE)
 async def evaluation_history(ctx: Ctx, tap: HistoryPage) -> Screen:
-    """Every change to every evaluation: who, when, what (newest first)."""
+    """评价修改记录, newest first: submissions and changes after submission; drafting only on request."""
     number = tap.page
-    changes = await evaluations.recent_changes(ctx.session, number * HISTORY_PAGE, HISTORY_PAGE + 1)
-    lines = [ctx.t("🧾 <b>Evaluation history</b>, newest first")]
-    for change, evaluation, actor, student in changes[:HISTORY_PAGE]:
+    changes, total = await evaluations.history_page(ctx.session, number * HISTORY_PAGE, HISTORY_PAGE,
+                                                    drafts=tap.drafts)
+    pages = max(1, -(-total // HISTORY_PAGE))
+    lines = [ctx.t("🧾 <b>Evaluation history</b>, newest first · page %(page)d of %(pages)d",
+                   page=number + 1, pages=pages),
+             ctx.t("With the mentors' drafts.") if tap.drafts else
+             ctx.t("Submissions and changes after submission (drafts are left out).")]
+    for change, evaluation, actor, student in changes:
         kind = EvaluationKind(evaluation.kind)
         what = ""
         if change.field:
@@ -81,9 +75,10 @@ async def evaluation_history(ctx: Ctx, tap: HistoryPage) -> Screen:
         lines.append(ctx.t("%(when)s · %(actor)s %(action)s %(student)s's %(kind)s", when=ctx.moment(change.at),
                            actor=actor, action=Msgid(ACTIONS.get(change.action, change.action)), student=student,
                            kind=Msgid(KIND_LABELS[kind])) + what)
-    if len(lines) == 1:
+    if not changes:
         lines.append(ctx.t("No evaluation has been written yet."))
-    nav = rows(Button("◀", HistoryPage(number - 1)) if number > 0 else None,
-               Button("▶", HistoryPage(number + 1)) if len(changes) > HISTORY_PAGE else None)
-    return Screen("\n".join(lines), buttons=nav, replace=number > 0)
-
+    nav = rows(Button("◀", HistoryPage(number - 1, tap.drafts)) if number > 0 else None,
+               Button("▶", HistoryPage(number + 1, tap.drafts)) if number + 1 < pages else None,
+               Button(ctx.t("Leave out drafts") if tap.drafts else ctx.t("Show drafts too"),
+                      HistoryPage(0, not tap.drafts)), per_row=3)
+    return Screen("\n".join(lines), buttons=nav, replace=number > 0 or tap.drafts)

@@ -217,6 +217,11 @@ def log_session(session_id: int) -> str:
     return f"log:for:{session_id}"
 
 
+def log_event(broadcast_id: int) -> str:
+    """Opens a new growth log already filled in with an office event the student said they would attend."""
+    return f"log:event:{broadcast_id}"
+
+
 def fix_log(log_id: int) -> str:
     return f"logedit:open:{log_id}"
 

@@ -22,9 +22,11 @@ from program.occasions import (
     student_deadlines,
     weekly_occasion,
 )
+from program.quiet_hours import next_send_time
 from program.reminders import Rule
 from program.sessions import expected_by
-from storage import outbox, staff_reminders, student_reminders
+from scheduler.event_texts import ask_to_log
+from storage import broadcasts, outbox, staff_reminders, student_reminders
 
 log = logging.getLogger(__name__)
 Step = Callable[[AsyncSession], Awaitable[int]]
@@ -83,6 +85,8 @@ class Sweeper:
              lambda s: student_reminders.session_log_evening(s, evening_buckets(config, now, zone), now)),
             (Rule.RETURNED_LOG.value,
              lambda s: student_reminders.returned_log(s, config, self.calendar.log_edit_days, now)),
+            ("event_follow_up", lambda s: broadcasts.follow_up_events(s, now, next_send_time(now, zone),
+                                                                      ask_to_log(zone))),
         ]
         owes = {"training_end": student_reminders.fewer_sessions(training, required),
                 "annual_materials": student_reminders.materials_missing(year.year)}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import Select, String, cast, func, literal, select, update
@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.plumbing import rows_written, upsert
 
+EVENT_LENGTH = timedelta(hours=3)  # attendees are asked to log an event this long after it starts
 # What a recipient reads, in their language: (text, buttons as the outbox stores them).
 Render = Callable[[str], tuple[str, list[Any]]]
 
@@ -140,10 +141,41 @@ async def recent(session: AsyncSession, offset: int, limit: int) -> Sequence[Bro
     return rows.scalars().all()
 
 
-async def events_to_follow_up(session: AsyncSession, now: datetime) -> list[tuple[Broadcast, list[int]]]:
-    """Events that took place and whose attendees were not yet asked to log them; claims each one once."""
+async def follow_up_events(session: AsyncSession, now: datetime, due_at: datetime,
+                           render: Callable[[Broadcast, str], tuple[str, list[Any]]]) -> int:
+    """After an event, each student who said they would come is asked once to log it (one outbox row each)."""
+    queued = 0
+    for event, attendees in await events_to_follow_up(session, now, EVENT_LENGTH):
+        if not attendees:
+            continue
+        rows = (await session.execute(
+            select(Person.id, Person.language, Account.language_code).outerjoin(Account, Account.person_id == Person.id)
+            .where(Person.id.in_(attendees)))).all()
+        copies = []
+        for person_id, chosen, client in rows:
+            text, buttons = render(event, normalize_language(chosen or client))
+            key = f"event-log:{event.id}:{person_id}"
+            copies.append({"person_id": person_id, "kind": "event_log", "dedupe_key": key, "text": text,
+                           "buttons": buttons, "due_at": due_at, "status": "pending", "attempts": 0, "created_at": now})
+        await session.execute(upsert(session, OutboxMessage).on_conflict_do_nothing(), copies)
+        queued += len(copies)
+    return queued
+
+
+async def attended(session: AsyncSession, broadcast_id: int, person_id: int) -> Broadcast | None:
+    """The event, only if this person said they would come and it has taken place (a log is about the past)."""
+    return (await session.execute(
+        select(Broadcast).join(BroadcastRecipient, BroadcastRecipient.broadcast_id == Broadcast.id)
+        .where(Broadcast.id == broadcast_id, Broadcast.kind == BroadcastKind.EVENT.value,
+               BroadcastRecipient.person_id == person_id, BroadcastRecipient.rsvp == "yes"))).scalar_one_or_none()
+
+
+async def events_to_follow_up(session: AsyncSession, now: datetime, after: timedelta = timedelta(0),
+                              ) -> list[tuple[Broadcast, list[int]]]:
+    """Events that took place (`after` their start) and whose attendees were not yet asked to log them; claims each
+    one once."""
     events = (await session.execute(select(Broadcast).where(
-        Broadcast.kind == BroadcastKind.EVENT.value, Broadcast.status == "sent", Broadcast.event_at <= now,
+        Broadcast.kind == BroadcastKind.EVENT.value, Broadcast.status == "sent", Broadcast.event_at <= now - after,
         Broadcast.followed_up_at.is_(None)))).scalars().all()
     claimed = []
     for event in events:

@@ -13,6 +13,7 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import (
     BotCommand,
+    BufferedInputFile,
     CallbackQuery,
     ChatMemberUpdated,
     InlineKeyboardButton,
@@ -29,7 +30,7 @@ from bot.channels.intake import POLLING, Intake
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
-from handlers.kit import FileRef, Screen
+from handlers.kit import FileRef, Screen, Upload
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,11 @@ class AiogramChannel(TelegramChannel):
     async def send_file(self, chat_id: int, file: FileRef, caption: str | None, screen: Screen) -> None:
         send = self.bot.send_photo if file.kind == "photo" else self.bot.send_document
         await send(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
+
+    async def send_upload(self, chat_id: int, upload: Upload, caption: str | None, screen: Screen) -> None:
+        file = BufferedInputFile(upload.data, filename=upload.name)
+        send = self.bot.send_photo if upload.kind == "photo" else self.bot.send_document
+        await send(chat_id, file, caption=caption, reply_markup=_markup(screen))
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
         # Only inline buttons can go on an edited message; no markup clears the old buttons.

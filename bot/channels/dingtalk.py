@@ -21,6 +21,7 @@ from bot.channels.dingtalk_render import content_of, render, safe
 from bot.channels.telegram_common import parse_command
 from handlers.engine import Engine
 from handlers.kit import SHOWN_SCREENS, Button, FileRef, Incoming, Reply, Screen
+from program.i18n import N_, translator
 from scheduler.delivery import RecipientBlocked, RetryLater
 from storage import people, plumbing
 
@@ -197,6 +198,10 @@ class DingTalkChannel:
         if reply.toast and not any(reply.toast in s.text for s in screens):
             screens.insert(0, Screen(reply.toast))  # no pop-up notes here: the note becomes a line
         for screen in screens:
+            if screen.upload is not None:  # no media upload through the robot API yet: say where to get it
+                note = translator(None)(N_("📎 %(name)s: a file the bot makes cannot be sent on DingTalk yet; get it "
+                                           "on Telegram or from the command line."), name=screen.upload.name)
+                screen = Screen(f"{screen.text}\n{note}".strip(), screen.buttons, menu=screen.menu)
             for title, markdown in render(screen, await self._attachment(screen.attachment)):
                 if webhook and expires - WEBHOOK_MARGIN > time.time() and await self._via_webhook(webhook, title,
                                                                                                   markdown):

@@ -10,6 +10,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -32,7 +33,7 @@ from bot.channels.intake import POLLING, Intake, record_error
 from bot.channels.polling import Poller
 from bot.channels.telegram_common import ALLOWED_UPDATES, Refusal, TelegramChannel, bad_request
 from handlers.engine import Engine
-from handlers.kit import FileRef, Screen
+from handlers.kit import FileRef, Screen, Upload
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,13 @@ class PtbChannel(TelegramChannel):
             await self.bot.send_photo(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
         else:
             await self.bot.send_document(chat_id, file.file_id, caption=caption, reply_markup=_markup(screen))
+
+    async def send_upload(self, chat_id: int, upload: Upload, caption: str | None, screen: Screen) -> None:
+        file = InputFile(upload.data, filename=upload.name)
+        if upload.kind == "photo":
+            await self.bot.send_photo(chat_id, file, caption=caption, reply_markup=_markup(screen))
+        else:
+            await self.bot.send_document(chat_id, file, caption=caption, reply_markup=_markup(screen))
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
         # Only inline buttons can go on an edited message; no markup clears the old buttons.

@@ -15,7 +15,7 @@ from bot.channels.telegram_text import (  # noqa: F401 - TEXT_LIMIT and visible_
     split_text,
     visible_length,
 )
-from handlers.kit import SETTLED, Button, FileRef, Incoming, Reply, Screen, settled_label
+from handlers.kit import SETTLED, Button, FileRef, Incoming, Reply, Screen, Upload, settled_label
 from handlers.reachability import membership_changed
 from scheduler.delivery import PartlySent, RecipientBlocked, RetryLater
 
@@ -91,6 +91,17 @@ class TelegramChannel(TakesUpdates):
 
     async def send_file(self, chat_id: int, file: FileRef, caption: str | None, screen: Screen) -> None:
         raise NotImplementedError
+
+    async def send_upload(self, chat_id: int, upload: Upload, caption: str | None, screen: Screen) -> None:
+        """Sends a file the bot made (bytes) as a photo or a document."""
+        raise NotImplementedError
+
+    async def _send_file_or_upload(self, chat_id: int, screen: Screen, caption: str | None) -> None:
+        if screen.upload is not None:
+            await self.send_upload(chat_id, screen.upload, caption, screen)
+        else:
+            assert screen.attachment is not None
+            await self.send_file(chat_id, screen.attachment, caption, screen)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, screen: Screen | None) -> None:
         raise NotImplementedError
@@ -212,18 +223,18 @@ class TelegramChannel(TakesUpdates):
             # Sent on DingTalk: Telegram cannot fetch it, so the screen names it instead.
             name = screen.attachment.file_name or ("🖼" if screen.attachment.kind == "photo" else "📄")
             screen = Screen(f"{screen.text}\n📎 {name}".strip(), screen.buttons, menu=screen.menu)
-        if screen.attachment is not None:
+        if screen.attachment is not None or screen.upload is not None:
             caption = screen.text if visible_length(screen.text) <= CAPTION_LIMIT else None
             if screen.text and caption is None:
                 await self._send(chat_id, Screen(screen.text))
             try:
-                await self.send_file(chat_id, screen.attachment, caption or None, screen)
+                await self._send_file_or_upload(chat_id, screen, caption or None)
             except Exception as error:
                 if not caption or not _content_refused(self.refusal(error)):
                     raise
                 log.warning("a caption for chat %s was refused (%s); sending it apart", chat_id, error)
                 await self._send(chat_id, Screen(caption))
-                await self.send_file(chat_id, screen.attachment, None, screen)
+                await self._send_file_or_upload(chat_id, screen, None)
             return
         chunks = split_text(screen.text)
         for i, chunk in enumerate(chunks):

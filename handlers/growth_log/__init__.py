@@ -3,7 +3,7 @@
 "log" writes a new log and "logedit" changes a filed one, so editing an old log never overwrites a
 half-written new one.
 """
-from handlers.growth_log import answers, lifecycle  # noqa: F401  (their decorators register the routes)
+from handlers.growth_log import answers, events, lifecycle  # noqa: F401  (their decorators register the routes)
 from handlers.growth_log.form import FLOWS, edit_log, new_log
 
 __all__ = ["FLOWS", "edit_log", "new_log"]

@@ -12,6 +12,7 @@ from handlers.kit.screens import (
     Reply,
     Rows,
     Screen,
+    Upload,
     esc,
     excerpt,
     rows,
@@ -23,6 +24,6 @@ from handlers.kit.taps import SHOWN_SCREENS, remember, shown_buttons, tapped, wa
 __all__ = [
     "MAX_ID", "MAX_PAYLOAD_BYTES", "SETTLED", "SHOWN_SCREENS", "Button", "Ctx", "FileRef", "Flow", "Flows",
     "Handler", "Incoming", "MalformedPayload", "NoSuchId", "Notice", "Payload", "Reply", "Route", "Rows",
-    "Screen", "Services", "Stale", "State", "esc", "excerpt", "id_from", "remember", "rows", "settled_label",
+    "Screen", "Services", "Upload", "Stale", "State", "esc", "excerpt", "id_from", "remember", "rows", "settled_label",
     "shown_buttons", "tapped", "wants_buttons",
 ]

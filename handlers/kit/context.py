@@ -27,6 +27,8 @@ class Services:
     calendar: ProgramCalendar
     zone: tzinfo = PROGRAM_ZONE
     on_outbox: Callable[[], None] = lambda: None
+    bot_username: str | None = None  # for invite links and QR codes (Telegram); None: codes only
+    invite_days: int = 30
     commands: set[str] = field(default_factory=set)  # filled by the engine: what the menu may offer
     flows: dict[str, Any] = field(default_factory=dict)  # filled by the engine: name → Flow
 

@@ -72,6 +72,15 @@ Rows = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the bot made itself (the chart, a workbook, QR codes): sent as a photo or a document."""
+
+    kind: str  # "photo" | "document"
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Screen:
     """What to show; the channel adapter turns it into API calls."""
 
@@ -80,6 +89,7 @@ class Screen:
     replace: bool = False  # edit the tapped message instead of sending a new one
     menu: tuple[tuple[str, ...], ...] | None = None  # a persistent reply keyboard; () removes it
     attachment: FileRef | None = None  # send this file with `text` as its caption
+    upload: Upload | None = None  # or send this file the bot made, with `text` as its caption
 
 
 SETTLED = "kit:done"  # the payload of a settled button: tapping it again does nothing

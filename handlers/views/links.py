@@ -23,6 +23,12 @@ class LogSession(Payload, flow="log", action="for"):
     confirmed: str = ""  # "new": the student chose to drop an unfinished draft for this one
 
 
+class LogEvent(Payload, flow="log", action="event"):
+    """A new growth log already filled in with an office event the student said they would attend."""
+
+    broadcast_id: int
+
+
 class OpenMyLog(Payload, flow="mylogs", action="open"):
     log_id: int
     page: int = 0

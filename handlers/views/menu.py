@@ -31,9 +31,18 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(N_("🧾 Evaluations"), "evaluate", _M, N_("/evaluate: initial, mid-term and annual evaluations")),
     MenuEntry(N_("✅ To confirm"), "confirm", _T, N_("/confirm: confirm or reject your students' activities")),
     MenuEntry(N_("🏫 My school"), "school", _T, N_("/school: your school's students and who is behind")),
+    MenuEntry(N_("📂 Annual materials"), "materials", _S, N_("/materials: hand in the 课题报告 and 培养报告")),
+    MenuEntry(N_("📋 Training plan"), "plan", _S | _M, N_("/plan: the training plan (培养计划) for the year")),
     MenuEntry(N_("📊 Overview"), "overview", _O, N_("/overview: students, logs, sessions and evaluations by school")),
+    MenuEntry(N_("🧑‍🎓 Students"), "people", _O, N_("/people: invites, moving a student, marking one as left")),
+    MenuEntry(N_("📢 Notices"), "broadcast", _O, N_("/broadcast: a notice or an event to a group, with its delivery")),
+    MenuEntry(N_("📋 Plans to decide"), "plans", _O, N_("/plans: training plans waiting for the office")),
+    MenuEntry(N_("🎓 Annual results"), "results", _O, N_("/results: record a student's annual result")),
+    MenuEntry(N_("📤 Export"), "export", _O, N_("/export: everything as an Excel workbook; the audit trail")),
     MenuEntry(N_("🌐 Language"), "language", EVERYONE, N_("/language: 中文 or English")),
     MenuEntry(N_("⚙️ Settings"), "settings", EVERYONE, N_("/settings: quiet hours and which reminders you get")),
+    MenuEntry(N_("🔒 Privacy"), "privacy", EVERYONE,
+              N_("/privacy: what is stored and who sees it; /mydata: all of it")),
     MenuEntry(N_("❓ Help"), "help", EVERYONE, N_("/help: this list")),
 )
 

@@ -313,6 +313,8 @@ async def test_the_office_reads_who_changed_which_evaluation_and_when(engine, se
     await mentor.press("优秀")
     await office.send("/overview")
     await office.press("评价修改记录")
+    assert "良好" not in office.last  # a mentor's drafting is their own until submitted
+    await office.press("连草稿一起看")
     assert "李明教授修改了王小明的初期评价：培养状态 “良好” → “优秀”" in office.last
     assert "李明教授修改了王小明的初期评价：培养状态 “—” → “良好”" in office.last
     await mentor.press(payload="office:history:0")
