@@ -12,7 +12,7 @@ from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Msgid
 from program.invites import invite_link
 from program.roles import ROLE_LABELS, Role
-from storage import audit, invites, office
+from storage import audit, invites, office, people
 from storage.models import Account, Person
 
 PAGE = 8
@@ -127,12 +127,13 @@ async def reissue(ctx: Ctx, tap: Reissue) -> Screen:
     """A lost phone: a new code (the old one stops working), as a link and a QR picture to show or print."""
     student = await _student(ctx, tap.student_id)
     days = ctx.services.invite_days
+    gone = await people.sign_out(ctx.session, student.id, ctx.now())  # as `yingcai invites --reissue`
     invite = await invites.issue(ctx.session, student.id, ctx.now(), timedelta(days=days))
     await audit.record(ctx.session, action=AuditAction.INVITE, actor=ctx.me.name, actor_id=ctx.me.id, now=ctx.now(),
-                       target=student.name, revoked=False)
-    text = ctx.t("🔁 A new invite for %(name)s; the old one no longer works. It works once, for %(days)d days.\n"
-                 "Code: <code>%(code)s</code> (on DingTalk: send “绑定 %(code)s”)", name=student.name, days=days,
-                 code=invite.code)
+                       target=student.name, revoked=True, signed_out=gone)
+    text = ctx.t("🔁 A new invite for %(name)s; the old one no longer works and the lost phone's chat (%(gone)d) is "
+                 "signed out. It works once, for %(days)d days.\nCode: <code>%(code)s</code> (on DingTalk: send "
+                 "“绑定 %(code)s”)", name=student.name, gone=gone, days=days, code=invite.code)
     username = ctx.services.bot_username
     if not username:
         return Screen(text)

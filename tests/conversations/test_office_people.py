@@ -84,3 +84,16 @@ async def test_nobody_else_reaches_the_roster_and_forged_moves_change_nothing(en
         links = (await session.execute(select(Supervision.supervisor_id).where(
             Supervision.student_id == wang.id))).scalars().all()
     assert chen.id not in links and zhao.id not in links
+
+
+async def test_a_new_invite_for_a_lost_phone_signs_the_old_chat_out(engine, services, clock):
+    clock.set(at("2026-11-20 10:00"))
+    student = await joined(engine, services, "王小明", 1001)
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.send("/people")
+    await clerk.press("山西大学附属中学 (2)")
+    await clerk.press("王小明")
+    await clerk.press("新邀请码")
+    assert "聊天账号（1 个）已退出" in clerk.last
+    await student.send("/progress")  # the lost phone no longer speaks for 王小明
+    assert "0/10" not in student.last
