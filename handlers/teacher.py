@@ -27,7 +27,7 @@ teacher = Flow("tch", Step, done_hint=N_("That log is no longer waiting for a re
 
 class ConfirmLog(Payload, flow="tch", action="ok"):
     log_id: int
-    seen: Stamp  # when the list was shown: a log changed since then cannot be confirmed from it
+    version: int  # the log's version as shown: a log changed since, by a millisecond, is not confirmed from it
 
 
 class ConfirmAll(Payload, flow="tch", action="all"):
@@ -106,7 +106,7 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
                      f"{esc(activity_label(ctx.t, log.kind))} · "
                      f"{ctx.t('%(hours)s h', hours=hours_text(log.hours))}{files}\n"
                      f"{esc(excerpt(log.did, 120))}")
-        buttons.append((Button(ctx.t("✅ #%(n)d", n=number), ConfirmLog(log.id, seen)),
+        buttons.append((Button(ctx.t("✅ #%(n)d", n=number), ConfirmLog(log.id, log.version)),
                         Button(ctx.t("↩️ #%(n)d", n=number), SendBack(log.id)),
                         Button(ctx.t("🔍 #%(n)d", n=number), SeeLog(log.id))))
     if len(waiting) > 1:
@@ -191,7 +191,7 @@ async def _names(ctx: Ctx, found: list[GrowthLog]) -> dict[int, str]:
 @teacher.button(ConfirmLog, role=Role.TEACHER)
 async def confirm_one(ctx: Ctx, tap: ConfirmLog) -> list[Screen]:
     log = await _pending_log(ctx, tap.log_id)
-    if _changed_since(log, tap.seen):
+    if log.version != tap.version:  # exactly the text shown, or nothing: no clock rounding in between
         return [await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))]
     if not await _confirm(ctx, [log]):  # another teacher or the student was a moment faster
         return [await confirm_page(ctx, replace=True, note=ctx.t(_lost(log)))]
@@ -287,7 +287,7 @@ async def see_log(ctx: Ctx, tap: SeeLog) -> list[Screen]:
         raise NotFound(NOT_FOUND)
     student = await ctx.session.get(Person, log.student_id)
     title = f"<b>{esc(student.name)}</b>" if student else ""
-    buttons = rows(Button(ctx.t("✅ Confirm"), ConfirmLog(log.id, _seen_stamp(ctx))),
+    buttons = rows(Button(ctx.t("✅ Confirm"), ConfirmLog(log.id, log.version)),
                    Button(ctx.t("↩️ Send back"), SendBack(log.id))) \
         if log.status == LogStatus.SUBMITTED.value else ()
     return [Screen(f"{title}\n{summary(ctx, draft_of(log))}", buttons=buttons), *attachment_screens(log)]

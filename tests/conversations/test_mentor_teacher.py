@@ -69,7 +69,7 @@ async def test_schedule_log_confirm_and_reject(engine, services, clock):
     await teacher_b.press(payload=f"tch:ok:{logs[0].id}:9999999999")  # 陈刚 forges 王小明's log id
     assert "不是你学校" in teacher_b.said(2) or "未找到" in teacher_b.said(2) or "找不到" in teacher_b.said(2)
     await teacher_a.press("✅ 确认 #1")
-    await teacher_a.press(payload=f"tch:ok:{logs[0].id}:9999999999")  # twice: refused, counted once
+    await teacher_a.press(payload=f"tch:ok:{logs[0].id}:1")  # twice (the version it had): refused, counted once
     assert "已经审核" in teacher_a.said(2) or "已处理" in teacher_a.said(2) or "已审" in teacher_a.said(2)
     await teacher_b.send("/confirm")
     await teacher_b.press("↩️ 退回 #1")
