@@ -159,12 +159,12 @@ async def submit(ctx: Ctx, tap: Submit) -> list[Screen]:
         if log is None:
             raise NotFound()
         ensure_editable(edit_facts(log), ctx.now(), ctx.services.calendar.log_edit_days)
-        await logs.change_log(ctx.session, log, **fields)  # type: ignore[arg-type]
+        await logs.change_log(ctx.session, log, **fields)
         done = ctx.t("💾 Changes saved.")
     else:
         if ctx.me.exited_at is not None:
             raise NotAllowed(LEFT)
-        log = await logs.file_log(ctx.session, student_id=ctx.me.id, **fields)  # type: ignore[arg-type]
+        log = await logs.file_log(ctx.session, student_id=ctx.me.id, **fields)
         done = ctx.t("✅ Growth log filed!")
     ctx.state.finish()
     line = ctx.t("%(day)s · %(kind)s · %(hours)s h", day=ctx.day(log.activity_date),
