@@ -63,6 +63,10 @@ class KeepIn(Payload, flow="opp", action="keep"):
     pass
 
 
+class MarkAlumni(Payload, flow="opp", action="alumni"):
+    student_id: int
+
+
 class Sheet(Payload, flow="opp", action="sheet"):
     school_id: int
 
@@ -110,11 +114,28 @@ async def card(ctx: Ctx, student: Person, note: str | None = None, *, replace: b
         lines.append(ctx.t("🚪 Left the program on %(day)s: %(reason)s", day=ctx.day(student.exited_at.date()),
                            reason=student.exit_reason or "—"))
         return Screen("\n".join(lines), replace=replace)
+    if student.alumni_at is not None:
+        lines.append(ctx.t("🎓 Alumni since %(day)s: reads their own logs and gets the office's notices to alumni.",
+                           day=ctx.day(student.alumni_at.date(), year=True)))
+    alumni = Button(ctx.t("🎓 Finished the year: alumni"), MarkAlumni(student.id)) \
+        if student.alumni_at is None else None
     return Screen("\n".join(lines), replace=replace, buttons=rows(
         Button(ctx.t("🔁 New invite"), Reissue(student.id)),
         Button(ctx.t("👨‍🏫 Another mentor"), ChooseNew(student.id, Relation.MENTOR)),
         Button(ctx.t("🏫 Another teacher"), ChooseNew(student.id, Relation.TEACHER)),
-        Button(ctx.t("🚪 Has left the program"), Leave(student.id))))
+        Button(ctx.t("🚪 Has left the program"), Leave(student.id)), alumni))
+
+
+@roster.button(MarkAlumni, role=Role.OFFICE)
+async def mark_alumni(ctx: Ctx, tap: MarkAlumni) -> Screen:
+    """At year end (§七): the student keeps reading their own logs and hears the office's notices to alumni."""
+    student = await _student(ctx, tap.student_id)
+    if not await office.mark_alumni(ctx.session, [student.id], ctx.now()):  # a double tap marks once
+        return await card(ctx, student, ctx.t("%(student)s is already alumni.", student=student.name), replace=True)
+    await audit.record(ctx.session, action=AuditAction.ALUMNI, actor=ctx.me.name, actor_id=ctx.me.id, now=ctx.now(),
+                       target=student.name)
+    await ctx.session.refresh(student)
+    return await card(ctx, student, ctx.t("🎓 %(student)s is now alumni.", student=student.name), replace=True)
 
 
 @roster.button(Card, role=Role.OFFICE)

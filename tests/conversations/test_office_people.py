@@ -97,3 +97,38 @@ async def test_a_new_invite_for_a_lost_phone_signs_the_old_chat_out(engine, serv
     assert "聊天账号（1 个）已退出" in clerk.last
     await student.send("/progress")  # the lost phone no longer speaks for 王小明
     assert "0/10" not in student.last
+
+
+async def test_at_year_end_a_student_becomes_alumni_and_still_reads_their_own_logs(engine, services, clock):
+    clock.set(at("2026-11-20 10:00"))
+    student = await joined(engine, services, "王小明", 1001)
+    await student.send("/log")
+    await student.press("阅读")
+    await student.press("今天")
+    await student.send("读完了《费曼物理学讲义》第一卷。")
+    await student.press("下一步")
+    await student.press("跳过")
+    await student.press("跳过")
+    await student.press("1 小时")
+    await student.press("无附件")
+    await student.press("提交")
+
+    clock.set(at("2026-12-31 10:00"))
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.send("/people")
+    await clerk.press("山西大学附属中学 (2)")
+    await clerk.press("王小明")
+    old_button = clerk.find("标为往届学生").payload
+    await clerk.press("标为往届学生")
+    assert "王小明已标记为往届学生" in clerk.last and "仍可查看自己的日志" in clerk.last
+    await clerk.press(payload=old_button)  # a double tap marks once
+    assert "已经" in clerk.last
+    wang = await person(services, "王小明")
+    assert wang.alumni_at is not None
+    async with services.sessions() as session:
+        entries = (await session.execute(select(AuditEntry).where(AuditEntry.action == "alumni"))).scalars().all()
+    assert [(e.actor, e.target) for e in entries] == [("王主任", "王小明")]
+
+    await student.send("/mylogs")
+    await student.press("阅读")
+    assert "费曼物理学讲义" in student.last
