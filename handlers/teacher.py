@@ -66,6 +66,7 @@ ALREADY_REVIEWED = N_("This log was already reviewed.")
 CHANGED = N_("The student changed this log after the list was shown. Here is the list again; please look "
              "at it once more.")
 LIST = "list"  # the teacher's draft keeps the ids of the list on screen, so its numbers stay as shown
+SHOWN = "shown"  # …and each log's version as shown: confirm-all approves exactly the text that was on screen
 
 
 def log_line(ctx: Ctx, log: GrowthLog, name: str) -> str:
@@ -79,7 +80,8 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     if fresh or not draft.get(LIST):
         found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
         listed = [(log, name) for log, name in found]
-        ctx.state.begin(teacher.name, None, {LIST: [log.id for log, _ in listed], "seen": _seen_stamp(ctx)})
+        ctx.state.begin(teacher.name, None, {LIST: [log.id for log, _ in listed], "seen": _seen_stamp(ctx),
+                                             SHOWN: {str(log.id): log.version for log, _ in listed}})
     else:
         by_id = {log.id: log for log in await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id,
                                                                       reviewer_id=ctx.me.id)}
@@ -94,7 +96,7 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     lines.append(ctx.t("<b>To confirm</b>: %(total)d, oldest first. Only confirmed activities count toward the "
                        "%(required)d sessions.", total=total,
                        required=ctx.services.calendar.for_date(ctx.today()).sessions_required))
-    seen = ctx.state.data[teacher.name]["seen"] if not fresh and draft.get(LIST) else _seen_stamp(ctx)
+    seen = ctx.state.data[teacher.name]["seen"]  # the stamp names this list: its buttons act on it only
     marks = {LogStatus.CONFIRMED.value: ctx.t("✅ confirmed"), LogStatus.REJECTED.value: ctx.t("↩️ sent back")}
     buttons: list[tuple[Button, ...]] = []
     for number, (log, name) in enumerate(listed, start=1):
@@ -173,11 +175,6 @@ def _seen_stamp(ctx: Ctx) -> Stamp:
     return Stamp(int(ctx.now().timestamp()) + 1)
 
 
-def _changed_since(log: GrowthLog, seen: int) -> bool:
-    """The student changed the log after the teacher was shown it: confirming would approve unseen text."""
-    return log.updated_at.timestamp() > seen
-
-
 def _undo_button(ctx: Ctx, reviewed: list[GrowthLog]) -> Button:
     minutes = int(REVIEW_UNDO.total_seconds() // 60)
     return Button(ctx.t("↶ Undo (within %(n)d minutes)", n=minutes),
@@ -206,14 +203,20 @@ def _lost(log: GrowthLog) -> str:
 
 
 async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[GrowthLog], int]:
-    """The logs of a confirm-all still waiting as shown, and how many changed since (left out)."""
+    """The logs of a confirm-all still waiting as shown, and how many changed since (left out).
+
+    The list the button belongs to is the one its stamp names; each log must still have the version that list
+    showed. A button of an older list (its versions no longer kept) confirms nothing and shows the list again.
+    """
     wanted = [id_from(part) for part in ids.split(".") if part][:PAGE]
     pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id,
                                                                  reviewer_id=ctx.me.id)
                if log.status == LogStatus.SUBMITTED.value]
     if not pending:
         raise NotFound(NOT_FOUND)
-    unchanged = [log for log in pending if not _changed_since(log, seen)]
+    draft = ctx.state.data.get(teacher.name) or {}
+    shown = draft.get(SHOWN, {}) if draft.get("seen") == seen else {}
+    unchanged = [log for log in pending if shown.get(str(log.id)) == log.version]
     return unchanged, len(pending) - len(unchanged)
 
 

@@ -38,3 +38,19 @@ async def test_an_edit_in_the_same_second_as_the_list_is_never_confirmed_unseen(
     assert log.status == "submitted" and CHANGED in "\n".join(s.text for s in replies)
     await teacher.press("✅ 确认 #1")  # the list shown again has the new text, and now it can be confirmed
     assert (await stored(services, log_id)).status == "confirmed"
+
+
+async def test_confirm_all_leaves_out_a_log_edited_in_the_same_second_as_the_list(engine, services, clock):
+    student = await joined(engine, services, "王小明", 1001)
+    teacher = await joined(engine, services, "张丽", 3001)
+    first = await file_log(student)
+    second = await file_log(student)
+    await teacher.send("/confirm")  # the clock stands still: the edit below happens in the same millisecond
+    await edit(student, second, "改过的内容：老师没看到的文字")
+    await teacher.press("全部确认")
+    assert CHANGED in teacher.last  # asked to look again instead of a question about both logs
+    assert (await stored(services, first)).status == "submitted"
+    assert (await stored(services, second)).status == "submitted"
+    await teacher.press("全部确认")  # the list shown again carries the new text: now both can be confirmed
+    await teacher.press("确认全部")
+    assert [(await stored(services, i)).status for i in (first, second)] == ["confirmed", "confirmed"]
