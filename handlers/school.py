@@ -16,18 +16,40 @@ class Nudge(Payload, flow="tch", action="nudge"):
     student_id: int
 
 
+class SchoolPage(Payload, flow="tch", action="school"):
+    page: int
+
+
+PAGE = 20  # a school may have a hundred students: a page stays readable and under Telegram's 100 buttons
+
+
 @teacher.command("school", role=Role.TEACHER)
 async def school_overview(ctx: Ctx) -> Screen:
+    return await school_page(ctx, 0)
+
+
+@teacher.button(SchoolPage, role=Role.TEACHER)
+async def turn_school_page(ctx: Ctx, tap: SchoolPage) -> Screen:
+    return await school_page(ctx, tap.page, replace=True)
+
+
+async def school_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
     today = ctx.today()
     year = ctx.services.calendar.for_date(today)
     start, end = year.training
     students = [s for s in await people.students_of_teacher(ctx.session, ctx.me.id) if s.exited_at is None]
     if not students:
         return Screen(ctx.t("No students of your school are in the roster yet."))
+    pages = (len(students) + PAGE - 1) // PAGE
+    page = min(page, pages - 1)
+    total = len(students)
+    students = students[page * PAGE:(page + 1) * PAGE]
     found = await logs.activities(ctx.session, [s.id for s in students], start, end)
     pace = expected_by(today, start, end, year.sessions_required)
     lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",
-                   school=ctx.me.school.name, count=len(students), pace=pace, required=year.sessions_required)]
+                   school=ctx.me.school.name, count=total, pace=pace, required=year.sessions_required)]
+    if pages > 1:
+        lines.append(ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages))
     nudges = []
     for student in students:
         facts = progress_of(found[student.id], today)
@@ -43,7 +65,9 @@ async def school_overview(ctx: Ctx) -> Screen:
     if nudges:
         lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
                                   required=year.sessions_required, day=ctx.day(end)))
-    return Screen("\n".join(lines), buttons=rows(*nudges))
+    nav = rows(Button("◀", SchoolPage(page - 1)) if page > 0 else None,
+               Button("▶", SchoolPage(page + 1)) if page + 1 < pages else None)
+    return Screen("\n".join(lines), buttons=rows(*nudges) + nav, replace=replace)
 
 
 @teacher.button(Nudge, role=Role.TEACHER)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import at
 from tests.helpers import import_roster, joined, make_engine, make_services
 
 STUDENTS = 130
@@ -39,3 +40,15 @@ async def test_a_mentors_lists_page_their_students(big_school, clock):
     assert len(await walk(mentor, await mentor.send("/students"), "mst:logs:")) == STUDENTS
     await mentor.send("/evaluate")
     assert len(await walk(mentor, await mentor.press("年度"), "ev:open:")) == STUDENTS
+
+
+async def test_a_teachers_school_view_pages_its_students(big_school, clock):
+    """Nobody has logged anything, so all 130 are behind the pace and each has a 🔔: 130 buttons on one screen
+    would be refused by Telegram; paged, every student can be nudged."""
+    clock.set(at("2026-11-20 10:00"))
+    engine, services = big_school
+    teacher = await joined(engine, services, "张丽", 3001)
+    first = await teacher.send("/school")
+    assert "130" in first[-1].text and "第 1/7 页" in first[-1].text
+    nudges = await walk(teacher, first, "tch:nudge:")
+    assert len(nudges) == STUDENTS
