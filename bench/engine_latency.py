@@ -86,6 +86,7 @@ async def measure(url: str, sample: int, warmup: int) -> dict:
 
     from handlers.kit import Incoming, Services
     from handlers.registry import build_engine
+    from handlers.teacher import ConfirmLog
     from program.calendar import load_calendar
     from program.clock import SettableClock
     from storage.db import session_factory
@@ -135,10 +136,11 @@ async def measure(url: str, sample: int, warmup: int) -> dict:
         for label, what in STORY:
             await send(label, account[person], record, **what)
         async with services.sessions() as session:
-            log_id = (await session.execute(select(GrowthLog.id).where(GrowthLog.student_id == person)
-                                            .order_by(GrowthLog.id.desc()).limit(1))).scalar_one()
+            log_id, version = (await session.execute(
+                select(GrowthLog.id, GrowthLog.version).where(GrowthLog.student_id == person)
+                .order_by(GrowthLog.id.desc()).limit(1))).one()
         await send("teacher confirms one log", account[teacher_of[person]], record,
-                   payload=f"tch:ok:{log_id}:{int(MOMENT.timestamp()) + 60}")
+                   payload=ConfirmLog(log_id, version).pack())  # the button's payload, as the list shows it
     await engine.dispose()
     everything = [t for values in timings.values() for t in values]
     log_steps = [t for label, values in timings.items() if label.startswith("log step") for t in values]

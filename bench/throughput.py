@@ -27,6 +27,7 @@ from sqlalchemy import event, select  # noqa: E402
 from bot.emulator import BotApiEmulator  # noqa: E402
 from handlers.kit import Incoming, Services  # noqa: E402
 from handlers.registry import build_engine  # noqa: E402
+from handlers.teacher import ConfirmLog  # noqa: E402
 from program.calendar import load_calendar  # noqa: E402
 from program.clock import SettableClock  # noqa: E402
 from program.roster import parse_roster, read_table  # noqa: E402
@@ -188,9 +189,9 @@ async def statements_per_update(workdir: Path) -> dict[str, int]:
     result["submit a growth log"] = await measure(user_id=student, payload="log:submit")
     result["/progress"] = await measure(user_id=student, command="progress")
     async with services.sessions() as session:
-        log_id = (await session.execute(select(GrowthLog.id))).scalar_one()
-    seen = int(clock.now().timestamp()) + 60  # when the teacher was shown the list (a real payload's stamp)
-    result["teacher confirms one log"] = await measure(user_id=teacher, payload=f"tch:ok:{log_id}:{seen}")
+        log_id, version = (await session.execute(select(GrowthLog.id, GrowthLog.version))).one()
+    confirm = ConfirmLog(log_id, version).pack()  # the button's payload, as the teacher's list shows it
+    result["teacher confirms one log"] = await measure(user_id=teacher, payload=confirm)
     async with services.sessions() as session:  # a refused action would measure the wrong path
         status = (await session.execute(select(GrowthLog.status))).scalar_one()
     if status != "confirmed":
