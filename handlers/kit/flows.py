@@ -3,20 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, TypeVar
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from handlers.kit.payloads import Payload
 from program.errors import ProgramError
 from program.i18n import N_
 from program.roles import Role
 
-if TYPE_CHECKING:
-    pass
-
-
 Handler = Callable[..., Awaitable[Any]]
 H = TypeVar("H", bound=Handler)
-P = TypeVar("P", bound=Payload)
 Roles = Role | Iterable[Role] | None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Awaitable, Callable, Iterable, TypeVar
+from typing import Awaitable, Callable, TypeVar
 
 from handlers.kit.context import Ctx
 from handlers.kit.flows import Flows, Roles
@@ -170,9 +170,5 @@ class Wizard:
                    for s in self.steps_now(ctx) if self.label_of or s in self.labels]
         return Screen(ctx.t(self.change_question), replace=True,
                       buttons=rows(*buttons, Button(ctx.t("« Back to review"), self.link(ctx, ToReview()))))
-
-
-def step_named(steps: Iterable[StrEnum], name: str | None) -> Any:
-    return next((s for s in steps if s.value == name), None)
 
 
