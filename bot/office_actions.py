@@ -190,7 +190,8 @@ async def _alumni(session, settings: Settings, t: Translator, args: argparse.Nam
 
 async def _result(session, settings: Settings, t: Translator, args: argparse.Namespace) -> int:  # noqa: ANN001
     from handlers.kit import Notice
-    from handlers.office_notices import queue, result_told
+    from handlers.notices import queue
+    from handlers.office_notices import result_told
     from program.annual import Dimension, parse_outcome, parse_rating
     from storage import annual, audit, office
 
@@ -216,7 +217,8 @@ async def _result(session, settings: Settings, t: Translator, args: argparse.Nam
 async def _plans(session, settings: Settings, t: Translator, args: argparse.Namespace) -> int:  # noqa: ANN001
     from bot.terminal import print_table
     from handlers.kit import Notice
-    from handlers.office_notices import plan_decided, queue
+    from handlers.notices import queue
+    from handlers.office_notices import plan_decided
     from program.plans import check_reason
     from storage import audit, office, plans
     from storage.models import Supervision

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import notices
 from handlers.edge import clean_incoming
 from handlers.kit import (
     SETTLED,
@@ -28,7 +29,6 @@ from handlers.kit import (
 )
 from program.errors import InvalidInput, NotAllowed, NotFound, ProgramError
 from program.i18n import N_, translator
-from program.quiet_hours import next_send_time
 from storage import chats, outbox, people, plumbing
 from storage.models import ConversationState
 
@@ -154,15 +154,13 @@ class Engine:
     async def _run(self, ctx: Ctx, flow: Flow, route: Route) -> Any:
         if ctx.person is None and not route.public:
             return await self.stranger(ctx)
-        if route.roles is not None and not (ctx.roles & route.roles):
-            raise NotAllowed(N_("This is not available for your role."))
+        _allowed(ctx, route)
         return await route.handler(ctx)
 
     async def _tap(self, ctx: Ctx, flow: Flow, route: Route, args: list[str]) -> Reply:
         """A button: role, payload and step are checked here, before its handler runs."""
         assert route.payload is not None
-        if route.roles is not None and not (ctx.roles & route.roles):
-            raise NotAllowed(N_("This is not available for your role."))
+        _allowed(ctx, route)
         tap = route.payload.parse(args)
         state = ctx.state
         if route.steps is not None and not (state.flow == flow.name and state.step in route.steps):
@@ -199,19 +197,7 @@ class Engine:
                                       state.step, state.data, self.services.clock.now(), shown=shown)
 
     async def _flush_notices(self, ctx: Ctx) -> bool:
-        if not ctx.notices:
-            return False
-        now = self.services.clock.now()
-        languages = await people.languages_of(ctx.session, (n.person_id for n in ctx.notices))
-        wrote = False
-        for notice in ctx.notices:
-            screen: Screen = notice.render(translator(languages.get(notice.person_id)))
-            due = next_send_time(now, self.services.zone)  # nothing is pushed to anyone at night
-            wrote |= await outbox.enqueue(
-                ctx.session, person_id=notice.person_id, kind=notice.kind, dedupe_key=notice.dedupe_key,
-                text=screen.text, buttons=[[[b.label, b.payload] for b in row] for row in screen.buttons],
-                due_at=due, now=now)
-        return wrote
+        return await notices.queue(ctx.session, ctx.notices, self.services.clock.now(), self.services.zone) > 0
 
     async def _refuse(self, incoming: Incoming, error: ProgramError) -> Reply:
         """Nothing the handler did is kept; the user gets the reason and the same question again."""
@@ -242,6 +228,11 @@ class Engine:
         if hint is not None:
             return [Screen(ctx.t("%(first)s %(then)s", first=text, then=ctx.t(hint)))]
         return [Screen(text), *_as_reply(await self.fallback(ctx, quiet=True)).screens]
+
+
+def _allowed(ctx: Ctx, route: Route) -> None:
+    if route.roles is not None and not (ctx.roles & route.roles):
+        raise NotAllowed(N_("This is not available for your role."))
 
 
 def _state_of(row: ConversationState | None) -> State:

@@ -102,8 +102,8 @@ async def _student(ctx: Ctx, student_id: int) -> Person:
 
 
 async def card(ctx: Ctx, student: Person, note: str | None = None, *, replace: bool = False) -> Screen:
-    mentors = "、".join(p.name for p in await office.supervisors_of(ctx.session, student.id, "mentor")) or "—"
-    teachers = "、".join(p.name for p in await office.supervisors_of(ctx.session, student.id, "teacher")) or "—"
+    mentors = "、".join(p.name for p in await people.supervisors_of(ctx.session, student.id, "mentor")) or "—"
+    teachers = "、".join(p.name for p in await people.supervisors_of(ctx.session, student.id, "teacher")) or "—"
     joined = (await ctx.session.execute(select(Account.id).where(Account.person_id == student.id).limit(1))).first()
     lines = [note] if note else []
     lines += [ctx.t("🧑‍🎓 <b>%(name)s</b> · %(school)s · %(subject)s · %(grade)s", name=student.name,

@@ -53,7 +53,7 @@ class PutAside(Payload, flow="mpl", action="aside"):
     pass
 
 
-form = Wizard(Flows(planning), Step, order=(Step.GOALS, Step.READING, Step.TOPIC, Step.SESSIONS), review=Step.REVIEW,
+form = Wizard(Flows(planning), order=(Step.GOALS, Step.READING, Step.TOPIC, Step.SESSIONS), review=Step.REVIEW,
               title=lambda ctx: ctx.t("📋 Training plan"), role=Role.MENTOR, change=Step.CHANGE,
               labels={Step.GOALS: N_("Goals"), Step.READING: N_("Reading"), Step.TOPIC: N_("Topic"),
                       Step.SESSIONS: N_("Sessions by month")}, cancel=PutAside())

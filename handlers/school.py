@@ -4,6 +4,7 @@ from __future__ import annotations
 from handlers.kit import Button, Ctx, Payload, Screen, rows
 from handlers.teacher import teacher
 from handlers.views.links import NewLog
+from handlers.views.students import page_of
 from program.errors import NotFound
 from program.i18n import Translator
 from program.roles import Role
@@ -18,9 +19,6 @@ class Nudge(Payload, flow="tch", action="nudge"):
 
 class SchoolPage(Payload, flow="tch", action="school"):
     page: int
-
-
-PAGE = 20  # a school may have a hundred students: a page stays readable and under Telegram's 100 buttons
 
 
 @teacher.command("school", role=Role.TEACHER)
@@ -40,10 +38,8 @@ async def school_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
     students = [s for s in await people.students_of_teacher(ctx.session, ctx.me.id) if s.exited_at is None]
     if not students:
         return Screen(ctx.t("No students of your school are in the roster yet."))
-    pages = (len(students) + PAGE - 1) // PAGE
-    page = min(page, pages - 1)
     total = len(students)
-    students = students[page * PAGE:(page + 1) * PAGE]
+    students, page, pages = page_of(students, page)  # ≤ 100 buttons even for a big school
     found = await logs.activities(ctx.session, [s.id for s in students], start, end)
     pace = expected_by(today, start, end, year.sessions_required)
     lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",

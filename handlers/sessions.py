@@ -54,7 +54,7 @@ class CancelScheduling(Payload, flow="ses", action="cancel"):
     pass
 
 
-form = Wizard(Flows(schedule), Step, order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WHO), review=Step.REVIEW,
+form = Wizard(Flows(schedule), order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WHO), review=Step.REVIEW,
               title=lambda ctx: ctx.t("📅 New session"), role=Role.MENTOR, change=Step.CHANGE,
               labels={Step.WHEN: N_("When"), Step.PLACE: N_("Where"), Step.TOPIC: N_("Topic"),
                       Step.WHO: N_("Students")}, cancel=CancelScheduling())

@@ -32,7 +32,7 @@ async def lock_and_claim(session: AsyncSession, channel: str, external_id: int, 
 
 async def account_and_state(session: AsyncSession, channel: str, external_id: int,
                             ) -> tuple[Account | None, ConversationState | None]:
-    """The bound account (person, school, roles) and the conversation state, the state locked (plumbing.load_state).
+    """The bound account (person, school, roles) and the conversation state, locked until the update commits.
 
     One statement when the chat has a state row (everyone after their first step); else the account alone.
     """

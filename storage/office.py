@@ -108,10 +108,3 @@ async def staff(session: AsyncSession, role: Role, school_id: int | None = None)
     if school_id is not None:
         query = query.where(Person.school_id == school_id)
     return (await session.execute(query)).unique().scalars().all()
-
-
-async def supervisors_of(session: AsyncSession, student_id: int, relation: str) -> Sequence[Person]:
-    rows = await session.execute(select(Person).join(Supervision, Supervision.supervisor_id == Person.id)
-                                 .where(Supervision.student_id == student_id, Supervision.relation == relation)
-                                 .order_by(Person.name))
-    return rows.unique().scalars().all()

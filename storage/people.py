@@ -117,15 +117,6 @@ async def students_of(session: AsyncSession, supervisor_id: int, relation: str) 
     return result.scalars().all()
 
 
-async def students_of_school(session: AsyncSession, school_id: int) -> Sequence[Person]:
-    result = await session.execute(
-        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
-        .where(Person.school_id == school_id, PersonRole.role == Role.STUDENT.value)
-        .order_by(Person.name)
-    )
-    return result.scalars().all()
-
-
 def teacher_students(teacher_id: int) -> Select[Any]:  # Select[int] in SQLAlchemy 2.1, Select[tuple[int]] in 2.0
     """Ids of the students a guidance teacher acts on: those assigned to them, and, at their school, those
     assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves."""

@@ -33,12 +33,6 @@ async def claim_update(session: AsyncSession, scope: str, update_id: int, now: d
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
     return await rows_written(session, delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
 
-async def load_state(session: AsyncSession, channel: str, external_id: int) -> ConversationState | None:
-    """The user's state, locked until the update commits (PostgreSQL): two updates of one user at the same
-    moment (a double tap reaching two workers) run one after the other, so a draft is never filed twice."""
-    return await session.get(ConversationState, (channel, external_id), with_for_update=True,
-                             populate_existing=True)
-
 async def save_state(session: AsyncSession, row: ConversationState | None, channel: str, external_id: int,
                      flow: str | None, step: str | None, data: dict[str, Any], now: datetime,
                      shown: list[Any] | None = None) -> None:

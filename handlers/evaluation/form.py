@@ -136,6 +136,6 @@ async def _window_still_open(ctx: Ctx) -> None:
     await window_check(ctx, kind_now(ctx))
 
 
-form = Wizard(Flows(evaluate), Step, order=QUESTION_STEPS, review=Step.REVIEW, title=_title, role=Role.MENTOR,
+form = Wizard(Flows(evaluate), order=QUESTION_STEPS, review=Step.REVIEW, title=_title, role=Role.MENTOR,
               change=Step.CHANGE, active=questions_now, change_question=N_("Which answer do you want to change?"),
               label_of=lambda ctx, step: ctx.t(question_at(ctx, step).title), guard=_window_still_open)

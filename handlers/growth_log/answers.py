@@ -89,7 +89,6 @@ async def take_text(ctx: Ctx, text: str) -> Screen:
     part = Step(ctx.state.step or Step.DID)
     draft = ctx.state.draft
     draft[part.value] = check_text_part(draft.get(part.value, ""), text)  # always added, never replacing
-    form.done_with(ctx)
     return Screen(ctx.t("Noted (%(length)d of %(limit)d characters). Add more in another message, "
                         "or tap “Next”.", length=len(draft[part.value]), limit=TEXT_LIMIT),
                   buttons=rows(Button(ctx.t("Next ▶"), link(ctx, NextPart(part.value)))))
@@ -101,7 +100,7 @@ async def clear_part(ctx: Ctx, tap: ClearPart) -> Screen:
     if tap.part != part.value:
         raise Stale(ctx.services.flows[ctx.state.flow or ""])
     ctx.state.draft[part.value] = ""
-    return await form.ask(ctx, part, resuming=True)
+    return await form.ask(ctx, part)
 
 
 @both.button(NextPart, STUDENT, steps=PARTS)
@@ -111,7 +110,6 @@ async def next_after_text(ctx: Ctx, tap: NextPart) -> Screen:
         raise Stale(ctx.services.flows[ctx.state.flow or ""])
     if part not in OPTIONAL_PARTS and not ctx.state.draft.get(part.value):
         raise InvalidInput(N_("Please write at least a sentence first."))
-    form.done_with(ctx)
     return await form.after(ctx, part)
 
 

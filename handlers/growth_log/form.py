@@ -97,12 +97,12 @@ def _title(ctx: Ctx) -> str:
     return ctx.t("✏️ Changing a growth log") if ctx.state.flow == edit_log.name else ctx.t("📝 New growth log")
 
 
-form = Wizard(both, Step, order=(Step.KIND, Step.DATE, *PARTS, Step.HOURS, Step.FILES), review=Step.REVIEW,
+form = Wizard(both, order=(Step.KIND, Step.DATE, *PARTS, Step.HOURS, Step.FILES), review=Step.REVIEW,
               title=_title, role=Role.STUDENT, change=Step.CHANGE, substeps=(Step.DATE_TEXT,),
               labels={Step.KIND: N_("Kind"), Step.DATE: N_("Date"), Step.DID: N_("What I did"),
                       Step.LEARNED: N_("What I learned"), Step.NEXT: N_("Problems and next steps"),
                       Step.HOURS: N_("Hours"), Step.FILES: N_("Files")},
-              rewritable=frozenset(PARTS), cancel=AskDiscard())
+              cancel=AskDiscard())
 
 
 def link(ctx: Ctx, payload: Payload) -> str:

@@ -78,7 +78,7 @@ async def begin_with_text(ctx: Ctx, tap: LogFromText) -> Screen:
 
 async def _resume(ctx: Ctx) -> Screen:
     step = ctx.state.resume_step()
-    return await form.ask(ctx, Step(step) if step else first_missing(ctx.state.draft), resuming=True)
+    return await form.ask(ctx, Step(step) if step else first_missing(ctx.state.draft))
 
 
 @new_log.button(Resume, role=STUDENT, steps=(Step.RESUME_OFFER,))
@@ -213,6 +213,6 @@ async def start_editing(ctx: Ctx, log: GrowthLog) -> Screen:
     if unfinished and unfinished.get("log_id") == log.id:  # changes typed before a pause are kept
         ctx.state.begin(edit_log.name, None)
         step = ctx.state.resume_step()
-        return await form.ask(ctx, Step(step) if step else Step.REVIEW, resuming=True)
+        return await form.ask(ctx, Step(step) if step else Step.REVIEW)
     ctx.state.begin(edit_log.name, Step.REVIEW, draft_of(log))
     return await review(ctx)

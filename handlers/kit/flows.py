@@ -127,31 +127,24 @@ class Flows:
     def __init__(self, *flows: Flow) -> None:
         self.all = flows
 
+    def _on_each(self, declare: Callable[[Flow], Callable[[H], H]]) -> Callable[[H], H]:
+        decorators = [declare(flow) for flow in self.all]  # checked now, as a single flow's would be
+
+        def register(fn: H) -> H:
+            for decorate in decorators:
+                decorate(fn)
+            return fn
+        return register
+
     def button(self, payload: type[Payload], role: Roles = None, *,
                steps: Iterable[StrEnum] | None = None) -> Callable[[H], H]:
-        def register(fn: H) -> H:
-            for flow in self.all:
-                flow.button(payload, role, steps=steps)(fn)
-            return fn
-        return register
+        return self._on_each(lambda flow: flow.button(payload, role, steps=steps))
 
     def text(self, *steps: StrEnum) -> Callable[[H], H]:
-        def register(fn: H) -> H:
-            for flow in self.all:
-                flow.text(*steps)(fn)
-            return fn
-        return register
+        return self._on_each(lambda flow: flow.text(*steps))
 
     def files(self, *steps: StrEnum) -> Callable[[H], H]:
-        def register(fn: H) -> H:
-            for flow in self.all:
-                flow.files(*steps)(fn)
-            return fn
-        return register
+        return self._on_each(lambda flow: flow.files(*steps))
 
     def prompt(self, *steps: StrEnum) -> Callable[[H], H]:
-        def register(fn: H) -> H:
-            for flow in self.all:
-                flow.prompt(*steps)(fn)
-            return fn
-        return register
+        return self._on_each(lambda flow: flow.prompt(*steps))

@@ -3,7 +3,7 @@
 A flow declares its steps (a StrEnum) and which of them are the numbered form; the wizard owns the
 navigation, so no flow keeps hand-made "back"/"replace" flags of its own:
 
-    form = Wizard(Flows(new_log, edit_log), Step, order=(Step.KIND, …, Step.FILES), review=Step.REVIEW,
+    form = Wizard(Flows(new_log, edit_log), order=(Step.KIND, …, Step.FILES), review=Step.REVIEW,
                   title=lambda ctx: ctx.t("📝 New growth log"), role=Role.STUDENT)
 
     @form.asks(Step.KIND)
@@ -24,7 +24,6 @@ from program.i18n import N_
 Asker = Callable[[Ctx], Awaitable[Screen]]
 A = TypeVar("A", bound=Callable[..., Awaitable[Screen]])
 BACK_TO_REVIEW = "_back"  # the draft key the wizard keeps while one part is being changed from the review
-REWRITE = "_rewrite"  # a text part reached again from the review: the next message replaces it
 
 
 class GoTo(Payload, action="step"):
@@ -42,14 +41,12 @@ class ChangePart(Payload, action="change"):
 @dataclass
 class Wizard:
     flows: Flows
-    steps: type[StrEnum]
     order: tuple[StrEnum, ...]
     review: StrEnum
     title: Callable[[Ctx], str]
     role: Roles = None
     change: StrEnum | None = None  # the "which part?" step, if the review offers changing one part
     labels: dict[StrEnum, str] = field(default_factory=dict)  # msgids of the parts, for "which part?"
-    rewritable: frozenset[StrEnum] = frozenset()  # parts written in several messages: see REWRITE
     cancel: Payload | None = None  # what the first step's back button does
     substeps: tuple[StrEnum, ...] = ()  # unnumbered steps inside the form (typing a date after "another date")
     # When the numbered steps depend on what is being filled in (an evaluation's questions differ per kind):
@@ -62,7 +59,6 @@ class Wizard:
 
     def __post_init__(self) -> None:
         every = (*self.order, *self.substeps, self.review, *((self.change,) if self.change else ()))
-        self.every = every
         self.flows.button(GoTo, self.role, steps=every)(self._go_to)
         self.flows.button(ToReview, self.role, steps=every)(self._to_review)
         if self.change is not None:
@@ -112,22 +108,12 @@ class Wizard:
         index = order.index(step) + 1
         return order[index] if index < len(order) else None
 
-    def rewriting(self, ctx: Ctx, step: StrEnum) -> bool:
-        return ctx.state.draft.get(REWRITE) == step.value
-
-    def done_with(self, ctx: Ctx) -> None:
-        ctx.state.draft.pop(REWRITE, None)
-
     # ---- moving ---------------------------------------------------------------------------------------
-    async def ask(self, ctx: Ctx, step: StrEnum, *, resuming: bool = False) -> Screen:
-        """Shows a step; a written part reached again (not when resuming) is rewritten by the next message."""
+    async def ask(self, ctx: Ctx, step: StrEnum) -> Screen:
+        """Shows a step (the review, if that is the step)."""
         if step == self.review:
             return await self.show_review(ctx)
         ctx.state.goto(step)
-        draft = ctx.state.draft
-        draft.pop(REWRITE, None)
-        if step in self.rewritable and draft.get(step.value) and not resuming:
-            draft[REWRITE] = step.value
         return await self.askers[step.value](ctx)
 
     async def after(self, ctx: Ctx, step: StrEnum) -> Screen:
@@ -140,7 +126,6 @@ class Wizard:
     async def show_review(self, ctx: Ctx) -> Screen:
         assert self.reviewer is not None, "a wizard needs @form.reviews"
         ctx.state.draft.pop(BACK_TO_REVIEW, None)
-        ctx.state.draft.pop(REWRITE, None)
         return await self.reviewer(ctx)
 
     async def _go_to(self, ctx: Ctx, tap: GoTo) -> Screen:

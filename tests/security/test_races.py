@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from handlers.kit.wizard import GoTo
 from handlers.views.links import EditLog
-from storage import evaluations, invites, logs, plumbing
+from storage import chats, evaluations, invites, logs
 from storage.db import create_engine, session_factory
 from storage.models import Account, Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, Supervision
 from tests.conftest import at
@@ -196,7 +196,7 @@ async def test_a_double_tap_on_submit_reaching_two_workers_files_one_log(pair, m
     await student.send("1")
     await student.press("去核对")
     submit = student.find("提交").payload
-    Rendezvous().after(monkeypatch, plumbing, "load_state")
+    Rendezvous().after(monkeypatch, chats, "account_and_state")  # where the engine reads the state
     replies = await asyncio.gather(student.press(payload=submit), Chat(engine_b, 1001).press(payload=submit))
     assert len(await stored(services, GrowthLog)) == 1
     assert sorted("已提交" in said(r) for r in replies) == [False, True], [said(r) for r in replies]

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from program.roles import Role
-from storage import office
+from storage import office, people
 from storage.models import Person
 from tests.helpers import import_roster, make_services
 
@@ -39,7 +39,7 @@ async def test_the_office_picks_a_school_then_a_student_then_a_new_mentor_or_tea
 
         assert [p.name for p in await office.staff(session, Role.MENTOR)] == sorted(["李明教授", "赵华教授"])
         assert {p.name for p in await office.staff(session, Role.TEACHER, fuzhong)} == {"张丽", "周敏"}
-        assert [p.name for p in await office.supervisors_of(session, who["王小明"], "teacher")] == ["张丽"]
+        assert [p.name for p in await people.supervisors_of(session, who["王小明"], "teacher")] == ["张丽"]
 
         student = await office.person_in_role(session, who["王小明"], Role.STUDENT)
         assert student is not None and student.name == "王小明"
@@ -53,8 +53,8 @@ async def test_a_move_replaces_the_mentors_and_says_when_nothing_changed(session
         who = dict((await session.execute(select(Person.name, Person.id))).all())
         assert await office.move_student(session, who["王小明"], "mentor", [who["赵华教授"]])
         assert not await office.move_student(session, who["王小明"], "mentor", [who["赵华教授"]])
-        assert [p.name for p in await office.supervisors_of(session, who["王小明"], "mentor")] == ["赵华教授"]
-        assert [p.name for p in await office.supervisors_of(session, who["王小明"], "teacher")] == ["张丽"]
+        assert [p.name for p in await people.supervisors_of(session, who["王小明"], "mentor")] == ["赵华教授"]
+        assert [p.name for p in await people.supervisors_of(session, who["王小明"], "teacher")] == ["张丽"]
 
 
 async def test_a_plan_revised_since_the_office_opened_it_is_not_decided_unread(sessions, clock, calendar):
