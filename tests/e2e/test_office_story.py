@@ -32,6 +32,8 @@ async def test_the_office_sees_the_chart_approves_a_plan_and_records_a_result(wo
     for answer in ("掌握力学基础", "《费曼物理学讲义》", "单摆周期测量", "3月 2次，4月 2次，5月 2次，6月 2次，9月 2次"):
         await mentor.send_text(answer)
     await mentor.press("📨 发送给管理办公室")
+    await world.deliver_outbox()  # the office is told first; its notice must not land after the list below
+    await clerk.wait_for(lambda messages: any("提交了王小明的培养计划" in m.text for m in messages))
     await clerk.choose("📋 审核培养计划")
     await clerk.press(next(t for t in clerk.last.button_texts() if "王小明" in t))
     await clerk.press("✅ 批准")

@@ -152,6 +152,28 @@ async def test_sigterm_with_updates_in_flight_commits_and_acknowledges_them_all(
     assert set(sent) <= handled
 
 
+async def test_sigterm_while_the_workers_are_still_starting_stops_them_cleanly(pg_url):
+    """A deploy that is stopped at once (a quick rollback) must not read as a crash: exit 0, no killed worker."""
+    await seed(pg_url)
+    listen = bound()
+    port = listen.getsockname()[1]
+    async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="yingcai_test_bot") as emu:
+        env = environment(emu, pg_url, WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}",
+                          WEBHOOK_LISTEN=f"127.0.0.1:{port}")
+        supervisor = await spawn(env, "run", "--workers", "2", listen=listen)
+        try:
+            first = await asyncio.wait_for(supervisor.stderr.readline(), 30)  # type: ignore[union-attr]
+            assert b"2 workers on" in first, first
+            await asyncio.sleep(0.2)  # the workers are importing the bot, long before they take an update
+            supervisor.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(supervisor.wait(), 40)
+        finally:
+            await stop(supervisor)
+        err = (await supervisor.stderr.read()).decode()  # type: ignore[union-attr]
+    assert code == 0, err[-3000:]
+    assert "exited with" not in err, err[-3000:]
+
+
 def roster_of(students: int) -> str:
     lines = ["name,role,school,subject,grade,mentor,teacher", "李明教授,mentor,山西大学,物理学,,,",
              "张丽,teacher,山西大学附属中学,,,,"]
