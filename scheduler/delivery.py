@@ -57,8 +57,9 @@ class BatchSender(Protocol):
 
     max_batch: int
 
-    async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any]) -> dict[int, Exception | None]:
-        """Each chat's outcome: None (accepted), RetryLater or RecipientBlocked."""
+    async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any], *,
+                           skip: int = 0) -> dict[int, Exception | None]:
+        """Each chat's outcome: None (accepted), RetryLater, RecipientBlocked, or PartlySent with one of them."""
         ...
 
 
@@ -169,10 +170,10 @@ class DeliveryWorker:
     def _groups(self, ready: list[tuple[outbox.Delivery, _Message]]) -> list[list[tuple[outbox.Delivery, _Message]]]:
         """The same message for several people of a channel that can batch goes out in one call."""
         groups: list[list[tuple[outbox.Delivery, _Message]]] = []
-        open_groups: dict[tuple[str, str, str], list[tuple[outbox.Delivery, _Message]]] = {}
+        open_groups: dict[tuple[str, int, str, str], list[tuple[outbox.Delivery, _Message]]] = {}
         for delivery, message in ready:
             limit = getattr(self.sender_for(delivery.channel), "max_batch", 1)
-            key = (delivery.channel, message.text, repr(message.buttons))
+            key = (delivery.channel, delivery.parts_sent, message.text, repr(message.buttons))
             group = open_groups.get(key)
             if limit > 1 and group is not None and len(group) < limit:
                 group.append((delivery, message))
@@ -185,9 +186,10 @@ class DeliveryWorker:
     async def _deliver_batch(self, group: list[tuple[outbox.Delivery, _Message]], who: _Recipients) -> int:
         first, message = group[0]
         await self.limiter.wait(first.chat_id)
+        skip = {"skip": first.parts_sent} if first.parts_sent else {}  # a group shares its progress (_groups)
         try:
             outcomes = await self.sender_for(first.channel).send_notices(
-                [d.chat_id for d, _ in group], message.text, message.buttons)
+                [d.chat_id for d, _ in group], message.text, message.buttons, **skip)
         except Exception as error:  # noqa: BLE001 - the whole call failed: each row is settled as if alone
             outcomes = {d.chat_id: error for d, _ in group}
         sent = 0
@@ -204,16 +206,16 @@ class DeliveryWorker:
                 await sender.send_notice(delivery.chat_id, message.text, message.buttons, skip=delivery.parts_sent)
             else:
                 await sender.send_notice(delivery.chat_id, message.text, message.buttons)
-        except PartlySent as partly:
-            async with self.sessions() as session, session.begin():
-                await outbox.record_parts(session, delivery, partly.sent)
-            return await self._settle(delivery, message, partly.error, who)
         except Exception as error:  # noqa: BLE001 - every refusal is settled below
             return await self._settle(delivery, message, error, who)
         return await self._settle(delivery, message, None, who)
 
     async def _settle(self, delivery: outbox.Delivery, message: _Message, outcome: Exception | None,
                       who: _Recipients) -> int:
+        if isinstance(outcome, PartlySent):  # the start of a long message is out: a retry goes on after it
+            async with self.sessions() as session, session.begin():
+                await outbox.record_parts(session, delivery, outcome.sent)
+            outcome = outcome.error
         try:
             if outcome is not None:
                 raise outcome

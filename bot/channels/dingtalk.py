@@ -22,7 +22,7 @@ from bot.channels.telegram_common import parse_command
 from handlers.engine import Engine
 from handlers.kit import SHOWN_SCREENS, Button, FileRef, Incoming, Reply, Screen
 from program.i18n import N_, translator
-from scheduler.delivery import RecipientBlocked, RetryLater
+from scheduler.delivery import PartlySent, RecipientBlocked, RetryLater
 from storage import people, plumbing
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,11 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]{32}$")  # exactly an invite code (program.in
 
 class DingTalkError(Exception):
     """DingTalk refused a call in a way that retrying soon will not fix."""
+
+
+def _after(part: int, error: Exception) -> Exception:
+    """A failure at this part of a notice: after the first, the parts before it are out and are not sent again."""
+    return PartlySent(part, error) if part else error
 
 
 def _update_id(message_id: str) -> int:
@@ -238,8 +243,13 @@ class DingTalkChannel:
         return {"flow": answer.get("flowControlledStaffIdList") or [],
                 "invalid": answer.get("invalidStaffIdList") or []}
 
-    async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any]) -> dict[int, Exception | None]:
-        """The outbox's way out: one batchSend per ≤ 20 people; flow control holds back only those named."""
+    async def send_notices(self, chat_ids: list[int], text: str, buttons: list[Any], *,
+                           skip: int = 0) -> dict[int, Exception | None]:
+        """The outbox's way out: one batchSend per ≤ 20 people; flow control holds back only those named.
+
+        A long notice goes out as several messages; `skip` of them went out on an earlier try. Whoever misses a
+        later one gets PartlySent, so their retry goes on from there (the outbox's per-part record, as on Telegram).
+        """
         screen = Screen(text, buttons=tuple(tuple(Button(label, payload) for label, payload in row) for row in buttons))
         outcomes: dict[int, Exception | None] = {}
         staff: dict[str, int] = {}
@@ -249,14 +259,21 @@ class DingTalkChannel:
                 outcomes[chat_id] = RecipientBlocked("not a known DingTalk user")
             else:
                 staff[staff_id] = chat_id
-        for title, markdown in render(screen):
+        for part, (title, markdown) in enumerate(render(screen)):
+            if part < skip:
+                continue
             waiting = [s for s, c in staff.items() if outcomes.get(c) is None]
             for start in range(0, len(waiting), MAX_BATCH):
-                refused = await self._batch(waiting[start:start + MAX_BATCH], title, markdown)
+                batch = waiting[start:start + MAX_BATCH]
+                try:
+                    refused = await self._batch(batch, title, markdown)
+                except Exception as error:  # noqa: BLE001 - the call failed for each of them (an outage, a 429)
+                    outcomes.update({staff[s]: _after(part, error) for s in batch})
+                    continue
                 for staff_id in refused["flow"]:
-                    outcomes[staff[staff_id]] = RetryLater(FLOW_CONTROL_WAIT, per_chat=True)
+                    outcomes[staff[staff_id]] = _after(part, RetryLater(FLOW_CONTROL_WAIT, per_chat=True))
                 for staff_id in refused["invalid"]:  # left the organisation, or never in it
-                    outcomes[staff[staff_id]] = RecipientBlocked("invalid staff id")
+                    outcomes[staff[staff_id]] = _after(part, RecipientBlocked("invalid staff id"))
         pairs = [[b.label, b.payload] for row in screen.buttons for b in row if b.payload is not None]
         if pairs:
             async with self.engine.services.sessions() as session, session.begin():
@@ -266,8 +283,8 @@ class DingTalkChannel:
                                                       self.engine.services.clock.now(), SHOWN_SCREENS)
         return {chat_id: outcomes.get(chat_id) for chat_id in chat_ids}
 
-    async def send_notice(self, chat_id: int, text: str, buttons: list[Any]) -> None:
-        outcome = (await self.send_notices([chat_id], text, buttons))[chat_id]
+    async def send_notice(self, chat_id: int, text: str, buttons: list[Any], *, skip: int = 0) -> None:
+        outcome = (await self.send_notices([chat_id], text, buttons, skip=skip))[chat_id]
         if outcome is not None:
             raise outcome
 

@@ -1,12 +1,15 @@
-"""What a DingTalk user sees of the robot's markdown: plain text, and the links a tap would send."""
+"""What a DingTalk user sees of the robot's markdown (plain text, the links a tap would send), and what it refuses."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 SEND_LINK = "dtmd://dingtalkclient/sendMessage"
+MAX_MSG_PARAM_BYTES = 15_000  # documented for groupMessages/send; batchSend and webhooks say nothing
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
@@ -55,3 +58,14 @@ class BotMessage:
 
     def button_texts(self) -> list[str]:
         return [label for label, _ in self.links]
+
+
+def message_problem(key: Any, param: Any) -> str | None:
+    """Why the robot API refuses a message (msgKey, msgParam), or None."""
+    if key not in ("sampleMarkdown", "sampleText") or not isinstance(param, str):
+        return "msgKey/msgParam"
+    if len(param.encode()) > MAX_MSG_PARAM_BYTES:
+        return "msgParam too long"
+    fields = json.loads(param)
+    needed = ("title", "text") if key == "sampleMarkdown" else ("content",)
+    return None if all(isinstance(fields.get(f), str) and fields[f] for f in needed) else "msgParam fields"

@@ -24,14 +24,13 @@ from typing import Any, Callable, Self
 
 from aiohttp import WSMsgType, web
 
-from bot.dingtalk_emulator.markdown import BotMessage
+from bot.dingtalk_emulator.markdown import BotMessage, message_problem
 from bot.dingtalk_emulator.user import DingUser
 
 TICKET_TTL = 90.0
 TOKEN_TTL = 7200
 SESSION_WEBHOOK_TTL = 90 * 60.0
 MAX_USERS_PER_BATCH = 20
-MAX_MSG_PARAM_BYTES = 15_000  # documented for groupMessages/send; batchSend and webhooks say nothing
 BOT_TOPIC = "/v1.0/im/bot/messages/get"
 
 
@@ -75,6 +74,7 @@ class DingTalkEmulator:
         self.written: dict[str, list[tuple[int, str, str]]] = {}  # staff id → (seq, msgtype, text) they sent
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.flow_controlled: dict[str, int] = {}
+        self.batch_faults: dict[int, int | list[str]] = {}  # batchSend call number → HTTP status, or staff held back
         self.lost_acks = 0
         self._seq = itertools.count(1)
         self._changed = asyncio.Event()
@@ -185,6 +185,10 @@ class DingTalkEmulator:
     def flow_control(self, staff_id: str, times: int = 1) -> None:
         self.flow_controlled[staff_id] = self.flow_controlled.get(staff_id, 0) + times
 
+    def fail_batch_send(self, nth: int = 1, status: int = 503, *, flow_controlled: list[str] | None = None) -> None:
+        """The nth batchSend from now fails: as a whole (HTTP `status`, an outage) or only for some people."""
+        self.batch_faults[sum(name == "batchSend" for name, _ in self.calls) + nth] = flow_controlled or status
+
     def expire_session_webhooks(self) -> None:
         self.sessions = {key: (staff, 0.0) for key, (staff, _) in self.sessions.items()}
 
@@ -285,16 +289,21 @@ class DingTalkEmulator:
             return web.json_response({"code": "InvalidAuthentication", "message": "token invalid"}, status=401)
         body = await request.json()
         self.calls.append(("batchSend", body))
+        fault = self.batch_faults.pop(sum(name == "batchSend" for name, _ in self.calls), [])
+        if isinstance(fault, int):
+            return web.json_response({"code": "ServiceUnavailable", "message": "injected outage"}, status=fault)
         users = body.get("userIds") or []
         if body.get("robotCode") != self.robot_code or not 1 <= len(users) <= MAX_USERS_PER_BATCH:
             return web.json_response({"code": "invalidParameter", "message": "robotCode or userIds"}, status=400)
-        problem = _message_problem(body.get("msgKey"), body.get("msgParam"))
+        problem = message_problem(body.get("msgKey"), body.get("msgParam"))
         if problem:
             return web.json_response({"code": "invalidParameter", "message": problem}, status=400)
         invalid, limited = [], []
         for staff_id in users:
             if staff_id not in self.staff:
                 invalid.append(staff_id)
+            elif staff_id in fault:
+                limited.append(staff_id)
             elif self.flow_controlled.get(staff_id, 0) > 0:
                 self.flow_controlled[staff_id] -= 1
                 limited.append(staff_id)
@@ -335,12 +344,3 @@ class DingTalkEmulator:
             BotMessage(next(self._seq), str(param.get("title", "")), str(text or ""), via))
         self._notify()
 
-
-def _message_problem(key: Any, param: Any) -> str | None:
-    if key not in ("sampleMarkdown", "sampleText") or not isinstance(param, str):
-        return "msgKey/msgParam"
-    if len(param.encode()) > MAX_MSG_PARAM_BYTES:
-        return "msgParam too long"
-    fields = json.loads(param)
-    needed = ("title", "text") if key == "sampleMarkdown" else ("content",)
-    return None if all(isinstance(fields.get(f), str) and fields[f] for f in needed) else "msgParam fields"
