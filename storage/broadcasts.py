@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from program.broadcasts import Audience, AudienceKind, BroadcastKind, Delivery, dedupe_key, delivery_of
 from program.i18n import normalize_language
+from storage import outbox, people
 from storage.models import (
     Account,
     Broadcast,
@@ -143,22 +144,19 @@ async def recent(session: AsyncSession, offset: int, limit: int) -> Sequence[Bro
 
 async def follow_up_events(session: AsyncSession, now: datetime, due_at: datetime,
                            render: Callable[[Broadcast, str], tuple[str, list[Any]]]) -> int:
-    """After an event, each student who said they would come is asked once to log it (one outbox row each)."""
+    """After an event, each student who said they would come is asked once to log it; returns how many were asked.
+
+    One row per person, in the language of the account they used last, through the outbox's one way in (a person
+    on Telegram and DingTalk was once rendered twice and counted twice, the second row dropped by its key).
+    """
     queued = 0
     for event, attendees in await events_to_follow_up(session, now, EVENT_LENGTH):
-        if not attendees:
-            continue
-        rows = (await session.execute(
-            select(Person.id, Person.language, Account.language_code).outerjoin(Account, Account.person_id == Person.id)
-            .where(Person.id.in_(attendees)))).all()
-        copies = []
-        for person_id, chosen, client in rows:
-            text, buttons = render(event, normalize_language(chosen or client))
-            key = f"event-log:{event.id}:{person_id}"
-            copies.append({"person_id": person_id, "kind": "event_log", "dedupe_key": key, "text": text,
-                           "buttons": buttons, "due_at": due_at, "status": "pending", "attempts": 0, "created_at": now})
-        await session.execute(upsert(session, OutboxMessage).on_conflict_do_nothing(), copies)
-        queued += len(copies)
+        languages = await people.languages_of(session, attendees)
+        for person_id in sorted(languages):
+            text, buttons = render(event, normalize_language(languages[person_id]))
+            queued += await outbox.enqueue(session, person_id=person_id, kind="event_log",
+                                           dedupe_key=f"event-log:{event.id}:{person_id}", text=text, buttons=buttons,
+                                           due_at=due_at, now=now)
     return queued
 
 

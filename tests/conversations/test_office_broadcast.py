@@ -149,3 +149,36 @@ async def test_after_the_event_those_who_came_are_asked_to_log_it_already_filled
     assert state.data["log"] == {"kind": "lecture", "date": "2026-12-05"}
     await liu.press(payload=ask.buttons[0][0][1])  # did not say they would come
     assert "找不到这个活动，或者你没有报名参加" in liu.said(2)
+
+
+async def test_a_student_on_telegram_and_dingtalk_is_asked_once_to_log_the_event_and_counted_once(
+        engine, services, clock):
+    from datetime import timedelta
+
+    from handlers.kit import Incoming
+    from scheduler.sweeper import Sweeper
+    from tests.helpers import invite_code
+
+    clock.set(at("2026-11-20 10:00"))
+    wang = await joined(engine, services, "王小明", 1001, language="en")
+    clock.set(clock.now() + timedelta(minutes=5))
+    await engine.handle(Incoming(user_id=3, chat_id=3, command="start", argument=await invite_code(services, "王小明"),
+                                 channel="dingtalk", update_scope="dingtalk", update_id=90001))  # the same student
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.send("/broadcast")
+    await clerk.press("按身份")
+    await clerk.press("学生")
+    await clerk.press("📅 活动")
+    await clerk.send("量子霍尔效应专题报告")
+    await clerk.send("12月5日 14:00")
+    await clerk.press("不写地点")
+    await clerk.press("发送给 3 人")
+    [copy] = await copies(services, "王小明")
+    await wang.press(payload=next(p for row in copy.buttons for _, p in row if p.endswith(":yes")))
+    clock.set(at("2026-12-05 18:00"))
+    sweeper = Sweeper(services.sessions, clock, services.calendar, services.zone)
+    await sweeper.sweep()
+    async with services.sessions() as session:
+        asked = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "event_log"))).scalars().all()
+    assert len(asked) == 1
+    assert sweeper.written["event_follow_up"] == 1, "one student asked, however many accounts they have"
