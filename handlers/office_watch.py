@@ -11,7 +11,8 @@ from program.errors import NotFound
 from program.evaluations import KIND_LABELS, KIND_WINDOWS, EvaluationKind
 from program.i18n import Msgid, Translator
 from program.roles import Role
-from storage import audit, dashboard, evaluations, office
+from program.sessions import count_sessions, expected_by
+from storage import audit, dashboard, evaluations, logs, office
 from storage.models import Person
 
 watch = Flow("ow")
@@ -94,8 +95,12 @@ async def _person(ctx: Ctx, person_id: int, role: Role) -> Person:
 @watch.button(NudgeStudent, role=Role.OFFICE)
 async def nudge_student(ctx: Ctx, tap: NudgeStudent) -> Screen:
     student = await _person(ctx, tap.student_id, Role.STUDENT)
-    found = await facts(ctx)
-    done, pace, required = found.confirmed.get(student.id, 0), found.pace, found.required
+    today = ctx.today()
+    year = ctx.services.calendar.for_date(today)
+    start, end = year.training
+    done = count_sessions((await logs.activities(ctx.session, [student.id], start, end))[student.id])
+    required = year.sessions_required
+    pace = expected_by(today, start, end, required)
 
     def render(t: Translator) -> Screen:
         return Screen(t("🔔 A reminder from the program office: %(done)d of %(required)d training sessions are "

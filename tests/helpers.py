@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram_common import parse_command
 from handlers.engine import Engine
@@ -106,3 +109,19 @@ def make_services(sessions, clock, calendar) -> Services:  # noqa: ANN001
 
 def make_engine(services: Services) -> Engine:
     return build_engine(services)
+
+
+@contextmanager
+def statements(db: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements run on this engine inside the block (transaction control left out)."""
+    counted: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            counted.append(statement)
+
+    event.listen(db.sync_engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(db.sync_engine, "before_cursor_execute", count)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storage.models import AuditEntry, OutboxMessage, Person, WindowOverride
 from tests.conftest import at
-from tests.helpers import joined
+from tests.helpers import joined, statements
 
 
 async def outbox_for(services, name: str) -> list[OutboxMessage]:
@@ -91,3 +91,15 @@ async def test_the_evaluation_history_leaves_out_drafts_unless_asked(engine, ser
     assert "不列出" in clerk.last and "第 1/1 页" in clerk.last
     await clerk.press("连草稿一起看")
     assert "含导师填写中的草稿" in clerk.last
+
+
+async def test_a_nudge_reads_only_that_students_logs_not_the_whole_program(engine, services, clock, db):
+    clock.set(at("2026-11-20 10:00"))
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.send("/overview")
+    await clerk.press("进度落后：3 人")
+    with statements(db) as ran:
+        await clerk.press("🔔 王小明")
+    assert "王小明" in clerk.last and "提醒" in clerk.last
+    reads = [s for s in ran if s.lstrip().upper().startswith("SELECT") and "conversation_states" not in s]
+    assert len(reads) <= 4, reads  # the student (with their roles), their logs this year, their language
