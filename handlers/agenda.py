@@ -73,10 +73,11 @@ async def mentor_agenda(ctx: Ctx) -> Screen:
     if not coming:
         return Screen(ctx.t("🗓 <b>Sessions you scheduled</b>\nNone coming. Send /schedule to plan one."))
     lines, buttons = [ctx.t("🗓 <b>Sessions you scheduled</b>")], []
-    for number, (found, *_counts) in enumerate(coming[:SHOWN], start=1):
-        invited = await training.invitees(ctx.session, found.id)
+    shown = [found for found, *_counts in coming[:SHOWN]]
+    invitees = await training.invitees_of(ctx.session, [found.id for found in shown])
+    for number, found in enumerate(shown, start=1):
         groups = {True: [], False: [], None: []}  # type: dict[bool | None, list[str]]
-        for _, name, attending in invited:
+        for _, name, attending in invitees[found.id]:
             groups[attending].append(name)
         sep = ctx.t(", ")
         lines.append(f"\n<b>#{number}</b> {esc(when_text(ctx.t, found.starts_at, found.ends_at, ctx.services.zone))}"

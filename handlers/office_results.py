@@ -76,11 +76,9 @@ async def students(ctx: Ctx, tap: School) -> Screen:
     if tap.school_id not in {sid for sid, _, _ in await office.schools(ctx.session)}:
         raise NotFound()
     found, total = await office.students_page(ctx.session, tap.school_id, tap.page * PAGE, PAGE)
-    buttons = []
-    for student in found:
-        if student.exited_at is None:
-            done = await annual.result_of(ctx.session, student.id, _year(ctx)) is not None
-            buttons.append(Button(("✓ " if done else "") + student.name, Pick(student.id)))
+    recorded = await annual.with_result(ctx.session, [s.id for s in found if s.exited_at is None], _year(ctx))
+    buttons = [Button(("✓ " if student.id in recorded else "") + student.name, Pick(student.id))
+               for student in found if student.exited_at is None]
     nav = [Button("◀", School(tap.school_id, tap.page - 1)) if tap.page > 0 else None,
            Button("▶", School(tap.school_id, tap.page + 1)) if (tap.page + 1) * PAGE < total else None]
     return Screen(ctx.t("Whose result? (✓ = recorded; tapping it again corrects it)"), buttons=rows(*buttons, *nav),

@@ -72,8 +72,9 @@ async def plans_of_mine(ctx: Ctx) -> Screen:
     if not students:
         return Screen(ctx.t("No students are assigned to you yet. The program office assigns them in the roster."))
     lines, buttons = [ctx.t("📋 <b>Training plans</b> (培养计划) %(year)d", year=_year(ctx))], []
+    written = await plans.of_students(ctx.session, [s.id for s in students], _year(ctx))
     for student in students:
-        plan = await plans.of_student(ctx.session, student.id, _year(ctx))
+        plan = written.get(student.id)
         status = ctx.t(PLAN_STATUS_LABELS[PlanStatus(plan.status)]) if plan else ctx.t("not written yet")
         lines.append(ctx.t("• %(name)s: %(status)s", name=student.name, status=status))
         if plan is None or plan.status != PlanStatus.SUBMITTED.value:

@@ -68,6 +68,10 @@ async def record_result(session: AsyncSession, *, student_id: int, year: int, ra
     return result, created
 
 
-async def result_of(session: AsyncSession, student_id: int, year: int) -> AnnualResult | None:
-    return (await session.execute(select(AnnualResult).where(
-        AnnualResult.student_id == student_id, AnnualResult.program_year == year))).scalar_one_or_none()
+async def with_result(session: AsyncSession, student_ids: Sequence[int], year: int) -> set[int]:
+    """Which of these students have a result recorded for the year (one statement)."""
+    if not student_ids:
+        return set()
+    rows = await session.execute(select(AnnualResult.student_id).where(
+        AnnualResult.student_id.in_(list(student_ids)), AnnualResult.program_year == year))
+    return set(rows.scalars())

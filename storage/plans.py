@@ -23,6 +23,15 @@ async def of_student(session: AsyncSession, student_id: int, year: int, *, lock:
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def of_students(session: AsyncSession, student_ids: Sequence[int], year: int) -> dict[int, TrainingPlan]:
+    """The plans of these students for a year, by student (one statement); a student without one is left out."""
+    if not student_ids:
+        return {}
+    rows = await session.execute(select(TrainingPlan).where(TrainingPlan.student_id.in_(list(student_ids)),
+                                                            TrainingPlan.program_year == year))
+    return {plan.student_id: plan for plan in rows.scalars()}
+
+
 async def version(session: AsyncSession, plan: TrainingPlan, number: int | None = None) -> TrainingPlanVersion:
     return await session.get_one(TrainingPlanVersion, (plan.id, number or plan.latest))
 

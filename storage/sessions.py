@@ -107,13 +107,24 @@ async def own_session(session: AsyncSession, session_id: int, mentor_id: int, *,
 
 async def invitees(session: AsyncSession, session_id: int) -> list[tuple[int, str, bool | None]]:
     """(student id, name, answer) of everyone invited, by name."""
+    return (await invitees_of(session, [session_id]))[session_id]
+
+
+async def invitees_of(session: AsyncSession, session_ids: Sequence[int],
+                      ) -> dict[int, list[tuple[int, str, bool | None]]]:
+    """Each session's invitees as `invitees` gives them, for a list of sessions in one statement."""
     from storage.models import Person
 
+    found: dict[int, list[tuple[int, str, bool | None]]] = {sid: [] for sid in session_ids}
+    if not session_ids:
+        return found
     result = await session.execute(
-        select(SessionInvitee.student_id, Person.name, SessionInvitee.attending)
+        select(SessionInvitee.session_id, SessionInvitee.student_id, Person.name, SessionInvitee.attending)
         .join(Person, Person.id == SessionInvitee.student_id)
-        .where(SessionInvitee.session_id == session_id).order_by(Person.name))
-    return [(sid, name, attending) for sid, name, attending in result.all()]
+        .where(SessionInvitee.session_id.in_(list(session_ids))).order_by(Person.name))
+    for session_id, student_id, name, attending in result.all():
+        found[session_id].append((student_id, name, attending))
+    return found
 
 
 async def cancel(session: AsyncSession, training: TrainingSession, now: datetime) -> None:

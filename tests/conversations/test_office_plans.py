@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from storage.models import AuditEntry, OutboxMessage, Person, TrainingPlan, TrainingPlanVersion
 from tests.conftest import at
-from tests.helpers import joined
+from tests.helpers import joined, statements
 
 
 async def told(services, name: str, kind: str) -> list[str]:
@@ -118,3 +118,17 @@ async def test_both_co_mentors_hear_the_decision(engine, services, clock):
     await clerk.press("批准")
     for name in ("李明教授", "赵华教授"):
         assert len(await told(services, name, "plan_decision")) == 1, name
+
+
+async def test_a_mentors_plan_list_costs_the_same_statements_for_one_student_as_for_two(engine, services, clock, db):
+    clock.set(at("2026-03-02 10:00"))
+    one_student = await joined(engine, services, "赵华教授", 2002)
+    two_students = await joined(engine, services, "李明教授", 2001)
+    await one_student.send("/plan")
+    await two_students.send("/plan")
+    with statements(db) as one:
+        await one_student.send("/plan")
+    with statements(db) as two:
+        await two_students.send("/plan")
+    assert "刘思源" in one_student.last and "王小明" in two_students.last and "孙悦" in two_students.last
+    assert len(two) == len(one), "the plans are read once for the whole list, not once per student"

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from storage.models import AnnualResult, AuditEntry, OutboxMessage, Person
 from tests.conftest import at
-from tests.helpers import joined
+from tests.helpers import joined, statements
 
 
 async def test_the_office_rates_four_dimensions_decides_and_the_student_is_told(engine, services, clock):
@@ -58,3 +58,18 @@ async def test_nobody_but_the_office_records_results(engine, services, clock):
     await clerk.press(payload="ors:pick:2")  # a mentor's id
     async with services.sessions() as session:
         assert (await session.execute(select(AnnualResult))).scalars().all() == []
+
+
+async def test_a_schools_page_of_students_costs_the_same_statements_for_one_student_as_for_two(
+        engine, services, clock, db):
+    clock.set(at("2026-12-10 10:00"))
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.send("/results")
+    await clerk.press("山西省实验中学 (1)")
+    with statements(db) as one:
+        await clerk.press("山西省实验中学 (1)")
+    await clerk.send("/results")
+    with statements(db) as two:
+        await clerk.press("山西大学附属中学 (2)")
+    assert [b.label for row in clerk.screens[-1].buttons for b in row] == ["刘思源", "王小明"]
+    assert len(two) == len(one), "the results are read once for the page, not once per student"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storage.models import OutboxMessage, Person, TrainingSession
 from tests.conftest import at
-from tests.helpers import joined
+from tests.helpers import joined, statements
 
 
 async def inbox(services, name: str) -> list[OutboxMessage]:
@@ -94,3 +94,25 @@ async def test_the_review_of_a_new_session_can_change_one_part(engine, services,
     async with services.sessions() as session:
         found = (await session.execute(select(TrainingSession))).scalar_one()
     assert found.starts_at == at("2026-12-09 15:00")
+
+
+async def test_the_mentors_schedule_costs_the_same_statements_for_one_session_as_for_four(engine, services, clock, db):
+    from storage import sessions as training
+
+    clock.set(at("2026-12-01 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await schedule(mentor)
+    await mentor.send("/agenda")
+    with statements(db) as one:
+        await mentor.send("/agenda")
+    async with services.sessions() as session, session.begin():
+        first = (await session.execute(select(TrainingSession))).scalar_one()
+        students = [sid for sid, _, _ in await training.invitees(session, first.id)]
+        for day in (6, 7, 8):
+            await training.schedule(session, mentor_id=first.mentor_id, starts_at=at(f"2026-12-{day:02d} 15:00"),
+                                    ends_at=at(f"2026-12-{day:02d} 17:00"), place="物理楼 302", topic=f"读书会 {day}",
+                                    student_ids=students, now=clock.now())
+    with statements(db) as four:
+        await mentor.send("/agenda")
+    assert mentor.last.count("不参加") == 4 and "读书会 8" in mentor.last
+    assert len(four) == len(one), "the invitees are read once for the whole list, not once per session"
