@@ -57,6 +57,7 @@ class Chat:
     screens: list[Screen] = field(default_factory=list)
     toasts: list[str | None] = field(default_factory=list)
     settled: list[bool] = field(default_factory=list)  # per update: the tapped question's buttons became "✓ …"
+    outcomes: list[str] = field(default_factory=list)  # per update: handled, refused (a ProgramError), failed…
 
     async def _handle(self, **kwargs: object) -> list[Screen]:
         incoming = Incoming(user_id=self.user_id, chat_id=self.user_id, language=self.language,
@@ -65,6 +66,7 @@ class Chat:
         self.screens.extend(reply.screens)
         self.toasts.append(reply.toast)
         self.settled.append(reply.settle)
+        self.outcomes.append(reply.outcome)
         return reply.screens
 
     async def send(self, text: str) -> list[Screen]:
