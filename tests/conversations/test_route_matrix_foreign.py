@@ -54,21 +54,26 @@ ROSTER = """name,role,school,subject,grade,mentor,teacher
 刘思源,student,山西大学附属中学,数学,高二,赵华教授,周敏
 孙悦,student,山西省实验中学,数学,高一,赵华教授,陈刚
 周杰,student,山西省实验中学,数学,高二,赵华教授,陈刚
+吴昊,student,山西大学附属中学,物理学,高一,李明教授,张丽
 """
 # The callers, one per role; each owns something of their own (a log, a session, an evaluation draft) so
 # that a flow can be opened for real before the forged tap. The victims are 刘思源 (same school as 王小明,
-# another mentor and teacher), 孙悦 and 周杰 (another school; 周杰 has no teacher); their names are markers too.
+# another mentor and teacher), 孙悦 and 周杰 (another school; 周杰 has no teacher), and people who are no
+# student at all (赵华, 陈刚, the caller themself); their names are markers too. 吴昊 shares 王小明's mentor
+# and teacher: his session invitation is not 王小明's.
 CALLERS = {Role.STUDENT: ("王小明", 5001), Role.MENTOR: ("李明教授", 5002), Role.TEACHER: ("张丽", 5003),
            Role.OFFICE: ("王主任", 5004)}
-MARKERS = ("刘思源", "孙悦", "周杰", "密语甲", "密语乙", "密语丙", "密语丁", "密语戊", "密语己", "密语庚", "密语辛")
+MARKERS = ("刘思源", "孙悦", "周杰", "赵华", "陈刚", "吴昊", *(f"密语{n}" for n in "甲乙丙丁戊己庚辛壬"))
 
 # Where a foreign id is allowed, with the reason. Nothing else may name somebody else's record. (Students
 # with no teacher are shared by their school's teachers: the world's 周杰 is at another school than 张丽.)
 FOREIGN_IDS_ALLOWED: dict[Role, str] = {
     Role.OFFICE: "the office runs the program: it reads and acts on every student, mentor, school and plan",
 }
+SELF = "the caller"  # a victim standing for the caller's own person: nobody is their own student
 NOT_FOREIGN: dict[tuple[Role, str], str] = {
     (Role.STUDENT, "diary"): "王小明's diary entry is his own (private from his mentor and teacher, not from him)",
+    (Role.MENTOR, "not_invited"): "李明 scheduled the session that invited 吴昊, not 王小明: it is 李明's own",
 }
 # How each id field's value is told apart: the kind of record it names (see World.victims), or None when
 # the int is no id (a page, a count, a version that travels with its record's id).
@@ -88,7 +93,7 @@ class World:
     engine: Any
     services: Any
     chats: dict[Role, Chat]
-    ids: dict[str, int]  # the callers' own records, by name
+    ids: dict[str, int]  # the callers' own records and everyone's person id, by name
     victims: dict[str, list[Any]]  # kind → foreign values, each as it would be written in a payload
     own: set[tuple[Role, Any]]  # (caller, value) of a victim that is in fact the caller's own
     versions: dict[Any, int]  # a victim's version, sent along as its list showed it
@@ -187,6 +192,8 @@ async def _seed(services: Any) -> tuple[dict[str, int], dict[str, list[Any]], di
         foreign_session = await add(meeting("赵华教授", "密语丁"))
         for name in ("刘思源", "孙悦"):
             session.add(SessionInvitee(session_id=foreign_session, student_id=person[name].id))
+        not_invited = await add(meeting("李明教授", "密语壬"))  # 王小明's mentor, but only 吴昊 is invited
+        session.add(SessionInvitee(session_id=not_invited, student_id=person["吴昊"].id))
         answered = {"comment": "密语戊", "recommendation": "qualified", "international": "no"}
         evaluations = [await add(Evaluation(student_id=person[name].id, mentor_id=person["赵华教授"].id, kind="annual",
                                             program_year=2026, status=status, answers=answered, created_at=now,
@@ -205,11 +212,13 @@ async def _seed(services: Any) -> tuple[dict[str, int], dict[str, list[Any]], di
                                         goals="密语庚", created_at=now, submitted_at=now))
     victims: dict[str, list[Any]] = {
         "log": [foreign_log, diary, reviewed, unassigned], "review": [f"{reviewed}-2", f"{foreign_log}-1"],
-        "student": [person["刘思源"].id, person["孙悦"].id, person["周杰"].id], "session": [foreign_session],
+        "student": [*(person[name].id for name in ("刘思源", "孙悦", "周杰", "赵华教授", "陈刚")), SELF],
+        "session": [foreign_session, not_invited],
         "evaluation": evaluations, "broadcast": [broadcast], "material": [material], "plan": [plan],
         "mentor": [person["赵华教授"].id], "person": [person["陈刚"].id], "school": [school["山西省实验中学"]],
     }
-    own.update(diary=diary, student=person["王小明"].id)
+    own.update({name: p.id for name, p in person.items()}, diary=diary, student=person["王小明"].id,
+               not_invited=not_invited)
     return own, victims, {reviewed: 2}
 
 
@@ -275,6 +284,10 @@ async def _open(world: World, flow: str, route: Route, chat: Chat) -> None:
             state.step = sorted(route.steps)[0]
 
 
+def _victim(world: World, role: Role, value: Any) -> Any:
+    return world.ids[CALLERS[role][0]] if value is SELF else value
+
+
 def _nothing(victim: Any) -> Any:
     """An id of the same shape that names no record at all."""
     return 2_000_000_000 if isinstance(victim, int) else "2000000000-1"
@@ -288,12 +301,13 @@ async def _restore(world: World) -> None:
                 dict(zip(ConversationState.__table__.columns.keys(), row, strict=True)) for row in world.states])
 
 
-async def _tap(world: World, flow: str, route: Route, chat: Chat, payload: str) -> tuple[str, str, list[str]]:
+async def _tap(world: World, flow: str, route: Route, chat: Chat, payload: str, *, compare: bool = True,
+               ) -> tuple[str, str, list[str]]:
     """What the caller is shown (texts, buttons, toast), the engine's outcome, and the tables the tap changed."""
     await _open(world, flow, route, chat)
-    before = await _everything(world.services)
+    before = await _everything(world.services) if compare else {}
     screens = await chat.press(payload=payload)
-    after = await _everything(world.services)
+    after = await _everything(world.services) if compare else {}
     await _restore(world)
     shown = "\n".join([screen.text + repr(screen.buttons) for screen in screens] + [chat.toasts[-1] or ""])
     return shown, chat.outcomes[-1], [table for table, rows in after.items() if rows != before[table]]
@@ -307,7 +321,7 @@ async def test_a_record_of_somebody_else_is_refused_changes_nothing_and_shows_no
     for role in _callers(declared):
         chat = world.chats[role]
         for field, kind in _id_kinds(declared.payload):  # type: ignore[arg-type]
-            for victim in world.victims[kind]:
+            for victim in (_victim(world, role, value) for value in world.victims[kind]):
                 if (role, victim) in world.own:
                     continue
                 payload = ":".join([name, *_args(declared, field, victim, world)])
@@ -317,7 +331,7 @@ async def test_a_record_of_somebody_else_is_refused_changes_nothing_and_shows_no
                 assert not changed, f"{where} and changed {changed}"
                 assert outcome == "refused" and "系统出了点问题" not in shown, f"{where}, not refused:\n{shown}"
                 nowhere = ":".join([name, *_args(declared, field, _nothing(victim), world)])
-                assert shown == (await _tap(world, flow, declared, chat, nowhere))[0], \
+                assert shown == (await _tap(world, flow, declared, chat, nowhere, compare=False))[0], \
                     f"{where}: answered unlike {nowhere}, an id of nothing, so it tells that the record exists"
                 taps += 1
     assert taps, f"{name}: no caller of its roles has a foreign record to try"
