@@ -12,6 +12,7 @@ from program.growth_log import ACTIVITY_LABELS, ActivityKind
 from program.i18n import Translator
 from program.roles import ROLE_LABELS, Role
 from program.sessions import progress_of
+from storage.logs import SHARED
 from storage.models import (
     Account,
     GrowthLog,
@@ -142,7 +143,7 @@ async def log_rows(session: AsyncSession, f: ExportFilter, t: Translator, names:
                     g.next_steps, g.status, g.reviewed_by, g.reviewed_at, g.reject_reason, g.submitted_at, g.updated_at,
                     g.platform_submitted_at)
              .join(Person, Person.id == g.student_id).join(School, School.id == Person.school_id)
-             .where(g.activity_date.between(f.first, f.last)))
+             .where(g.activity_date.between(f.first, f.last), SHARED))  # a diary entry is the student's alone
     if f.narrowed:
         query = query.where(g.student_id.in_(students_query(f)))
     async for page in _pages(session, query, g.id):

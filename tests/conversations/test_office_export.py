@@ -34,3 +34,21 @@ async def test_only_the_office_exports(engine, services, clock):
         for payload in ("oex:xlsx", "oex:xlsx:1", "oex:audit", "oex:schools"):
             await chat.press(payload=payload)
             assert "你的身份不能使用这个功能" in chat.last and chat.screens[-1].upload is None, (name, payload)
+
+
+async def test_a_students_diary_entry_stays_out_of_the_office_workbook(engine, services, clock):
+    """A diary entry (a kind that claims no session) is the student's alone: the office's export leaves it out."""
+    from tests.security.test_teacher_scope import file
+
+    clock.set(at("2026-11-20 10:00"))
+    wang, clerk = await joined(engine, services, "王小明", 1001), await joined(engine, services, "王主任", 9001)
+    await file(wang, "其他", "我的私人日记：最近和父母吵架了")
+    await file(wang, "阅读", "读了《费曼物理学讲义》第一章")
+    await clerk.send("/export")
+    await clerk.press("全部学校")
+    document = clerk.screens[-1].upload
+    assert document is not None, clerk.last
+    book = load_workbook(io.BytesIO(document.data), read_only=True)
+    cells = "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                      for cell in row if cell is not None)
+    assert "费曼物理学讲义" in cells and "私人日记" not in cells
