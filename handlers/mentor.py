@@ -51,7 +51,7 @@ async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
         return Screen(ctx.t(NO_STUDENTS))
     students, page, pages = page_of(everyone, tap.page if tap else 0)
     ids = [s.id for s in students]
-    found = await logs.activities(ctx.session, ids, *year.training)
+    found = await logs.activities(ctx.session, ids, *year.training, shared_only=True)
     kind = current_kind(year, today)
     evals = await evaluations.for_students(ctx.session, ids, kind, year.year) if kind else {}
     lines = [ctx.t("👥 <b>My students</b> · %(year)d · %(window)s", year=year.year,

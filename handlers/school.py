@@ -40,7 +40,7 @@ async def school_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
         return Screen(ctx.t("No students of your school are in the roster yet."))
     total = len(students)
     students, page, pages = page_of(students, page)  # ≤ 100 buttons even for a big school
-    found = await logs.activities(ctx.session, [s.id for s in students], start, end)
+    found = await logs.activities(ctx.session, [s.id for s in students], start, end, shared_only=True)
     pace = expected_by(today, start, end, year.sessions_required)
     lines = [ctx.t("🏫 <b>%(school)s</b> · %(count)d students · pace needed today: %(pace)d/%(required)d",
                    school=ctx.me.school.name, count=total, pace=pace, required=year.sessions_required)]

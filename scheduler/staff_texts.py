@@ -47,7 +47,7 @@ async def mentor_summary(m: Moment) -> Outcome:
     students = [s for s in await people.students_of(m.session, m.delivery.person_id, "mentor") if s.exited_at is None]
     if not students:
         return DONE
-    found = await logs.activities(m.session, [s.id for s in students], *m.year.training)
+    found = await logs.activities(m.session, [s.id for s in students], *m.year.training, shared_only=True)
     lines = [m.t("👥 <b>Your students</b> · %(day)s", day=m.day(m.today, year=True))]
     for student in students:
         facts = progress_of(found[student.id], m.today)

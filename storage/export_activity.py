@@ -168,7 +168,7 @@ async def progress_rows(session: AsyncSession, f: ExportFilter, t: Translator, n
              .join(School, School.id == Person.school_id).where(Person.id.in_(students_query(f))))
     async for page in _pages(session, query, Person.id):
         ids = [r[0] for r in page]
-        found = await logs.activities(session, ids, f.first, f.last)
+        found = await logs.activities(session, ids, f.first, f.last, shared_only=True)
         extra = await facts(session, ids)
         for pid, name, school, subject, exited in page:
             progress = progress_of(found[pid], today)

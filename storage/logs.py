@@ -76,15 +76,19 @@ async def page_of_logs(session: AsyncSession, student_id: int, offset: int, limi
     return result.scalars().all(), total
 
 
-async def activities(session: AsyncSession, student_ids: Sequence[int], first: date, last: date,
-                     ) -> dict[int, list[LoggedActivity]]:
-    """Every student's logged activities in a period, for counting sessions (one statement)."""
+async def activities(session: AsyncSession, student_ids: Sequence[int], first: date, last: date, *,
+                     shared_only: bool = False) -> dict[int, list[LoggedActivity]]:
+    """Every student's logged activities in a period, for counting sessions (one statement).
+
+    `shared_only` for what anyone but the student reads: a diary entry is not even counted or dated there.
+    """
     found: dict[int, list[LoggedActivity]] = {sid: [] for sid in student_ids}
     if not student_ids:
         return found
     rows = await session.execute(
         select(GrowthLog.student_id, GrowthLog.status, GrowthLog.kind, GrowthLog.activity_date, GrowthLog.session_id)
-        .where(GrowthLog.student_id.in_(student_ids), GrowthLog.activity_date.between(first, last)))
+        .where(GrowthLog.student_id.in_(student_ids), GrowthLog.activity_date.between(first, last),
+               *([SHARED] if shared_only else [])))
     for student_id, status, kind, day, session_id in rows:
         found[student_id].append(LoggedActivity(LogStatus(status), ActivityKind(kind), day, session_id))
     return found

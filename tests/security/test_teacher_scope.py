@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from storage.models import GrowthLog, Person, Supervision
+from tests.conftest import at
 from tests.helpers import Chat, import_roster, joined, make_engine, make_services
 
 ROSTER = """name,role,school,subject,grade,mentor,teacher
@@ -94,3 +95,16 @@ async def test_a_diary_entry_is_never_shown_to_a_teacher_or_a_mentor(school):
 async def person_id(services, name: str) -> int:  # noqa: ANN001
     async with services.sessions() as session:
         return (await session.execute(select(Person.id).where(Person.name == name))).scalar_one()
+
+
+async def test_a_diary_entry_is_not_even_counted_in_what_the_mentor_and_the_teacher_read(school, clock):
+    """Not its text, and not its date either: the student's line reads as if no log had been filed."""
+    engine, services = school
+    wang = await joined(engine, services, "王小明", 1001)
+    zhang, li = await joined(engine, services, "张丽", 3001), await joined(engine, services, "李明教授", 2001)
+    clock.set(at("2026-11-18 10:00"))
+    await file(wang, "其他", DIARY)
+    clock.set(at("2026-11-20 10:00"))
+    school_view, students = shown(await zhang.send("/school")), shown(await li.send("/students"))
+    assert "王小明：已确认 0/10 · 最近日志 还没有日志" in school_view, school_view
+    assert "本月日志 0 篇 · 最近活动 —" in students, students
