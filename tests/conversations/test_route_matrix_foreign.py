@@ -5,16 +5,19 @@ payload or a stale step; here everything is right except whose record the id nam
 flows: each id field of a payload maps, by its name, to a kind of record, and the seeded world holds a
 record of each kind that the caller may not touch. The tap must be refused in words, store nothing and
 show nothing of the victim (each victim's texts and names carry a marker no caller may ever see).
+The office may name anyone's records, but even its buttons (and the files they bring) never show a diary entry.
 """
 from __future__ import annotations
 
 import dataclasses
+import io
 import shutil
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from openpyxl import load_workbook
 from sqlalchemy import delete, insert, select, text
 
 from handlers.kit import Payload, Route
@@ -219,7 +222,7 @@ async def _seed(services: Any) -> tuple[dict[str, int], dict[str, list[Any]], di
         "mentor": [person["赵华教授"].id], "person": [person["陈刚"].id], "school": [school["山西省实验中学"]],
     }
     own.update({name: p.id for name, p in person.items()}, diary=diary, student=person["王小明"].id,
-               not_invited=not_invited)
+               not_invited=not_invited, school=school["山西大学附属中学"])
     return own, victims, {reviewed: 2}
 
 
@@ -247,6 +250,7 @@ OPENS: dict[str, Any] = {
     "ses": lambda w: w.chats[Role.MENTOR].send("/schedule"),
     "agenda": lambda w: w.chats[Role.MENTOR].press(payload=f"agenda:cancel:{w.ids['session']}"),
     "ev": lambda w: w.chats[Role.MENTOR].press(payload=f"ev:open:annual:{w.ids['student']}"),
+    "obc": lambda w: w.chats[Role.OFFICE].send("/broadcast"),
 }
 NOT_IDS = {"page": "0", "count": "1", "index": "0", "days": "7", "value": "qualified", "answer": "yes",
            "result": "pass", "confirmed": ""}
@@ -336,3 +340,39 @@ async def test_a_record_of_somebody_else_is_refused_changes_nothing_and_shows_no
                     f"{where}: answered unlike {nowhere}, an id of nothing, so it tells that the record exists"
                 taps += 1
     assert taps, f"{name}: no caller of its roles has a foreign record to try"
+
+
+def _shown_with_files(screens: list[Any]) -> str:
+    """Texts and buttons, and what a file the bot made holds (a workbook's cells, any other file's bytes)."""
+    parts = [screen.text + repr(screen.buttons) for screen in screens]
+    for upload in (screen.upload for screen in screens if screen.upload is not None):
+        if upload.name.endswith(".xlsx"):
+            book = load_workbook(io.BytesIO(upload.data), read_only=True)
+            parts += [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                      for cell in row if cell is not None]
+        else:
+            parts.append(upload.data.decode("utf-8", "ignore"))
+    return "\n".join(parts)
+
+
+OFFICE_NAMING = [(f"{flow}:{action}", route) for flow, action, route in _routes()
+                 if Role.OFFICE in (route.roles or ()) and _id_kinds(route.payload)]  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_office_names_anyone_but_never_reads_a_diary_entry(world):
+    """Every button of the office that names a record, pointed at 王小明 (his school, his mentor, his diary).
+
+    Defined last: the office's taps act (a nudge, a new invite, alumni), so the world is not the same after it.
+    """
+    office = world.chats[Role.OFFICE]
+    towards = {"student": world.ids["王小明"], "school": world.ids["school"], "log": world.ids["diary"],
+               "mentor": world.ids["李明教授"], "person": world.ids["李明教授"]}
+    for name, route in OFFICE_NAMING:
+        for field, kind in _id_kinds(route.payload):  # type: ignore[arg-type]
+            payload = ":".join([name, *_args(route, field, towards.get(kind, world.victims[kind][0]), world)])
+            await _open(world, name.split(":")[0], route, office)
+            shown = _shown_with_files(await office.press(payload=payload))
+            await _restore(world)
+            assert "密语乙" not in shown, f"the office tapped {payload} and read 王小明's diary entry:\n{shown}"
+            assert office.outcomes[-1] != "failed" and "系统出了点问题" not in shown, f"{payload}:\n{shown}"
