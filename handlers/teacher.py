@@ -14,7 +14,8 @@ from program.i18n import N_, Safe, Translator
 from program.roles import Role
 from program.sessions import count_sessions
 from storage import logs, outbox, people
-from storage.models import GrowthLog, Person
+from storage.logs import Listed
+from storage.models import GrowthLog
 
 
 class Step(StrEnum):
@@ -78,18 +79,17 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     """The list to confirm. Within one list numbers stay put: a reviewed log keeps its number, marked done."""
     draft = ctx.state.data.get(teacher.name) or {}
     if fresh or not draft.get(LIST):
-        found, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
-        listed = [(log, name) for log, name in found]
-        ctx.state.begin(teacher.name, None, {LIST: [log.id for log, _ in listed], "seen": _seen_stamp(ctx),
-                                             SHOWN: {str(log.id): log.version for log, _ in listed}})
-    else:
-        by_id = {log.id: log for log in await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id,
-                                                                      reviewer_id=ctx.me.id)}
-        names = {p.id: p.name for p in await people.named(ctx.session, {log.student_id for log in by_id.values()})}
-        listed = [(by_id[i], names.get(by_id[i].student_id, "")) for i in draft[LIST] if i in by_id]
-        total = (await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, 0, reviewer_id=ctx.me.id))[1]
+        listed, total = await logs.pending_at_school(ctx.session, ctx.me.school_id, 0, PAGE, reviewer_id=ctx.me.id)
+        ctx.state.begin(teacher.name, None, {LIST: [item.log.id for item in listed], "seen": _seen_stamp(ctx),
+                                             SHOWN: {str(item.log.id): item.log.version for item in listed}})
+    else:  # the same list redrawn, with the count of all waiting, in one statement
+        found, counted = await logs.logs_at_school(ctx.session, draft[LIST], ctx.me.school_id, reviewer_id=ctx.me.id,
+                                                   pending_total=True)
+        by_id = {item.log.id: item for item in found}
+        listed = [by_id[i] for i in draft[LIST] if i in by_id]
+        total = counted or 0
     lines = [note] if note else []
-    waiting = [(n, log) for n, (log, _) in enumerate(listed, start=1) if log.status == LogStatus.SUBMITTED.value]
+    waiting = [(n, item.log) for n, item in enumerate(listed, start=1) if item.log.status == LogStatus.SUBMITTED.value]
     if total == 0 and not listed:
         lines.append(ctx.t("✅ Nothing to confirm. Every activity your students logged has been reviewed."))
         return Screen("\n".join(lines), replace=replace)
@@ -99,8 +99,8 @@ async def confirm_page(ctx: Ctx, *, replace: bool = False, note: str | None = No
     seen = ctx.state.data[teacher.name]["seen"]  # the stamp names this list: its buttons act on it only
     marks = {LogStatus.CONFIRMED.value: ctx.t("✅ confirmed"), LogStatus.REJECTED.value: ctx.t("↩️ sent back")}
     buttons: list[tuple[Button, ...]] = []
-    for number, (log, name) in enumerate(listed, start=1):
-        files = f" · 📎{len(log.attachments)}" if log.attachments else ""
+    for number, (log, name, count) in enumerate(listed, start=1):
+        files = f" · 📎{count}" if count else ""
         if log.status != LogStatus.SUBMITTED.value:
             lines.append(f"\n#{number} {log_line(ctx, log, name)} · {marks[log.status]}")
             continue
@@ -129,13 +129,14 @@ async def show_pending(ctx: Ctx, tap: PendingConfirmations | None = None) -> Scr
     return await confirm_page(ctx)
 
 
-async def _pending_log(ctx: Ctx, log_id: int) -> GrowthLog:
-    log = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id, reviewer_id=ctx.me.id)
-    if log is None:
+async def _pending_log(ctx: Ctx, log_id: int) -> Listed:
+    """The log waiting for this teacher, with its student's name (one statement)."""
+    found = await logs.log_at_school(ctx.session, log_id, ctx.me.school_id, reviewer_id=ctx.me.id)
+    if found is None:
         raise NotFound(NOT_FOUND)
-    if log.status != LogStatus.SUBMITTED.value:
+    if found.log.status != LogStatus.SUBMITTED.value:
         raise NotAllowed(ALREADY_REVIEWED)
-    return log
+    return found
 
 
 async def _confirm(ctx: Ctx, wanted: list[GrowthLog]) -> list[GrowthLog]:
@@ -187,12 +188,11 @@ async def _names(ctx: Ctx, found: list[GrowthLog]) -> dict[int, str]:
 
 @teacher.button(ConfirmLog, role=Role.TEACHER)
 async def confirm_one(ctx: Ctx, tap: ConfirmLog) -> list[Screen]:
-    log = await _pending_log(ctx, tap.log_id)
+    log, name, _ = await _pending_log(ctx, tap.log_id)
     if log.version != tap.version:  # exactly the text shown, or nothing: no clock rounding in between
         return [await confirm_page(ctx, replace=True, note=ctx.t(CHANGED))]
     if not await _confirm(ctx, [log]):  # another teacher or the student was a moment faster
         return [await confirm_page(ctx, replace=True, note=ctx.t(_lost(log)))]
-    name = (await _names(ctx, [log])).get(log.student_id, "")
     return [await confirm_page(ctx, replace=True, fresh=False),
             Screen(ctx.t("✅ Confirmed: %(log)s", log=Safe(log_line(ctx, log, name))),
                    buttons=rows(_undo_button(ctx, [log])))]
@@ -202,21 +202,20 @@ def _lost(log: GrowthLog) -> str:
     return ALREADY_REVIEWED if log.status != LogStatus.SUBMITTED.value else CHANGED
 
 
-async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[GrowthLog], int]:
+async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[Listed], int]:
     """The logs of a confirm-all still waiting as shown, and how many changed since (left out).
 
     The list the button belongs to is the one its stamp names; each log must still have the version that list
     showed. A button of an older list (its versions no longer kept) confirms nothing and shows the list again.
     """
     wanted = [id_from(part) for part in ids.split(".") if part][:PAGE]
-    pending = [log for log in await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id,
-                                                                 reviewer_id=ctx.me.id)
-               if log.status == LogStatus.SUBMITTED.value]
+    found, _ = await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id, reviewer_id=ctx.me.id)
+    pending = [item for item in found if item.log.status == LogStatus.SUBMITTED.value]
     if not pending:
         raise NotFound(NOT_FOUND)
     draft = ctx.state.data.get(teacher.name) or {}
     shown = draft.get(SHOWN, {}) if draft.get("seen") == seen else {}
-    unchanged = [log for log in pending if shown.get(str(log.id)) == log.version]
+    unchanged = [item for item in pending if shown.get(str(item.log.id)) == item.log.version]
     return unchanged, len(pending) - len(unchanged)
 
 
@@ -226,9 +225,8 @@ async def ask_confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
     found, changed = await _page_logs(ctx, tap.seen, tap.ids)
     if changed or not found:
         return await confirm_page(ctx, note=ctx.t(CHANGED))
-    names = await _names(ctx, found)
     lines = [ctx.t.plural("Confirm this %(n)d log?", "Confirm these %(n)d logs?", len(found))]
-    lines += [f"• {log_line(ctx, log, names.get(log.student_id, ''))}" for log in found]
+    lines += [f"• {log_line(ctx, log, name)}" for log, name, _ in found]
     return Screen("\n".join(lines), buttons=rows(
         Button(ctx.t.plain("✅ Confirm all %(n)d", n=len(found)), ConfirmAllSure(tap.seen, tap.ids)),
         Button(ctx.t("✖️ Not now"), KeepList()), per_row=1))
@@ -238,11 +236,11 @@ async def ask_confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
 async def confirm_all(ctx: Ctx, tap: ConfirmAllSure) -> Screen:
     """Confirms the page the teacher saw; each id is checked again; others', reviewed or changed ones are skipped."""
     unchanged, changed = await _page_logs(ctx, tap.seen, tap.ids)
-    confirmed = await _confirm(ctx, unchanged)
+    confirmed = await _confirm(ctx, [item.log for item in unchanged])
     changed += len(unchanged) - len(confirmed)
-    names = await _names(ctx, confirmed)
+    names = {item.log.id: item.name for item in unchanged}
     lines = [ctx.t.plural("✅ Confirmed %(n)d log:", "✅ Confirmed %(n)d logs:", len(confirmed))]
-    lines += [f"• {log_line(ctx, log, names.get(log.student_id, ''))}" for log in confirmed]
+    lines += [f"• {log_line(ctx, log, names[log.id])}" for log in confirmed]
     if changed:
         lines.append(ctx.t(CHANGED))
     return Screen("\n".join(lines), replace=True, buttons=rows(_undo_button(ctx, confirmed)) if confirmed else ())
@@ -285,11 +283,12 @@ async def undo_review(ctx: Ctx, tap: UndoReview) -> Screen:
 
 @teacher.button(SeeLog, role=Role.TEACHER)
 async def see_log(ctx: Ctx, tap: SeeLog) -> list[Screen]:
-    log = await logs.log_at_school(ctx.session, tap.log_id, ctx.me.school_id, reviewer_id=ctx.me.id)
-    if log is None:
+    found = await logs.log_at_school(ctx.session, tap.log_id, ctx.me.school_id, reviewer_id=ctx.me.id,
+                                     with_files=True)
+    if found is None:
         raise NotFound(NOT_FOUND)
-    student = await ctx.session.get(Person, log.student_id)
-    title = f"<b>{esc(student.name)}</b>" if student else ""
+    log = found.log
+    title = f"<b>{esc(found.name)}</b>"
     buttons = rows(Button(ctx.t("✅ Confirm"), ConfirmLog(log.id, log.version)),
                    Button(ctx.t("↩️ Send back"), SendBack(log.id))) \
         if log.status == LogStatus.SUBMITTED.value else ()
@@ -298,7 +297,7 @@ async def see_log(ctx: Ctx, tap: SeeLog) -> list[Screen]:
 
 @teacher.button(SendBack, role=Role.TEACHER)
 async def ask_reason(ctx: Ctx, tap: SendBack) -> Screen:
-    log = await _pending_log(ctx, tap.log_id)
+    log = (await _pending_log(ctx, tap.log_id)).log
     listed = (ctx.state.data.get(teacher.name) or {})
     ctx.state.begin(teacher.name, Step.REASON, {**listed, "log_id": log.id})
     return await reason_prompt(ctx)
@@ -306,8 +305,7 @@ async def ask_reason(ctx: Ctx, tap: SendBack) -> Screen:
 
 @teacher.prompt(Step.REASON)
 async def reason_prompt(ctx: Ctx) -> Screen:
-    log = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
-    name = (await _names(ctx, [log])).get(log.student_id, "")
+    log, name, _ = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
     return Screen(ctx.t("↩️ Sending back %(log)s.\nWhy? Write one or two sentences on what to change; the student "
                         "will see them and can fix the log.", log=Safe(log_line(ctx, log, name))),
                   buttons=rows(Button(ctx.t("✖️ Cancel"), KeepPending())))
@@ -316,7 +314,7 @@ async def reason_prompt(ctx: Ctx) -> Screen:
 @teacher.text(Step.REASON)
 async def take_reason(ctx: Ctx, text: str) -> list[Screen]:
     reason = check_reason(text)
-    log = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
+    log, name, _ = await _pending_log(ctx, int(ctx.state.draft.get("log_id", 0)))
     ctx.state.draft.pop("log_id", None)
     ctx.state.goto(None)
     if not await logs.review(ctx.session, log, reviewer_id=ctx.me.id, version=log.version, confirmed=False,
@@ -331,7 +329,6 @@ async def take_reason(ctx: Ctx, text: str) -> list[Screen]:
                       buttons=rows(Button(t("✏️ Open the log"), OpenMyLog(log_id))))
 
     ctx.notify(log.student_id, "log_rejected", review_notice_key(log), render)
-    name = (await _names(ctx, [log])).get(log.student_id, "")
     return [Screen(ctx.t("↩️ Sent back: %(log)s. The student has been told why.", log=Safe(log_line(ctx, log, name))),
                    buttons=rows(_undo_button(ctx, [log]))),
             await confirm_page(ctx, fresh=False)]

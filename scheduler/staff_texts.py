@@ -62,7 +62,7 @@ async def teacher_digest(m: Moment) -> Outcome:
     teacher = await m.session.get(Person, m.delivery.person_id)
     if teacher is None:
         return DONE
-    _, waiting = await logs.pending_at_school(m.session, teacher.school_id, 0, 0, reviewer_id=teacher.id)
+    waiting = await logs.pending_count(m.session, teacher.school_id, reviewer_id=teacher.id)
     start, end = m.year.training
     pace = expected_by(m.today, start, end, m.year.sessions_required) if start <= m.today <= end else 0
     behind: list[str] = []

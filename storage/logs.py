@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from program.growth_log import ActivityKind, LogStatus, claims_session
 from program.sessions import LoggedActivity
@@ -16,6 +18,8 @@ from storage.plumbing import rows_written
 SESSION_KIND_VALUES = [k.value for k in ActivityKind if claims_session(k)]
 # A kind that claims no session ("other") is the student's private diary: nobody else ever reads it.
 SHARED = GrowthLog.kind.in_(SESSION_KIND_VALUES)
+# What a review changes, returned by its UPDATE so the log need not be read again.
+REVIEWED = (GrowthLog.status, GrowthLog.reviewed_by, GrowthLog.reviewed_at, GrowthLog.reject_reason, GrowthLog.version)
 
 
 def _attachments(files: list[dict[str, Any]]) -> list[LogAttachment]:
@@ -98,42 +102,90 @@ def needs_confirmation(kind: str) -> bool:
     return claims_session(ActivityKind(kind))
 
 
-async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int, *, reviewer_id: int,
-                            ) -> tuple[Sequence[tuple[GrowthLog, str]], int]:
-    """Logs that claim a session and wait for this teacher, oldest first, with student names.
+class Listed(NamedTuple):
+    """A log as a teacher's list shows it: with its student's name and how many files it has."""
+    log: GrowthLog
+    name: str
+    files: int
 
-    Only their students (`people.teacher_students`); never the reviewer's own logs, whatever roles they hold.
+
+def _files() -> ScalarSelect[int]:
+    return select(func.count(LogAttachment.id)).where(LogAttachment.log_id == GrowthLog.id) \
+        .correlate(GrowthLog).scalar_subquery()
+
+
+def _pending(school_id: int, reviewer_id: int) -> tuple[ColumnElement[bool], ...]:
+    """Logs that claim a session and wait for this teacher: only their students (`people.teacher_students`);
+    never the reviewer's own logs, whatever roles they hold."""
+    from storage.models import Person
+
+    return (GrowthLog.status == LogStatus.SUBMITTED.value, SHARED, Person.school_id == school_id,
+            GrowthLog.student_id.in_(teacher_students(reviewer_id)))
+
+
+def _pending_total(school_id: int, reviewer_id: int) -> Select[Any]:
+    from storage.models import Person
+
+    return select(func.count()).select_from(GrowthLog).join(Person, Person.id == GrowthLog.student_id) \
+        .where(*_pending(school_id, reviewer_id))
+
+
+async def pending_count(session: AsyncSession, school_id: int, *, reviewer_id: int) -> int:
+    """How many logs wait for this teacher (see `pending_at_school`)."""
+    return int((await session.execute(_pending_total(school_id, reviewer_id))).scalar_one())
+
+
+async def pending_at_school(session: AsyncSession, school_id: int, offset: int, limit: int, *, reviewer_id: int,
+                            ) -> tuple[list[Listed], int]:
+    """A page of the logs waiting for this teacher, oldest first, named, and how many wait in all.
+
+    One statement: the total rides along as a sub-select (an empty page past the first still counts apart).
+    Attachments are counted, not loaded.
     """
     from storage.models import Person
 
-    condition = (GrowthLog.status == LogStatus.SUBMITTED.value, SHARED, Person.school_id == school_id,
-                 GrowthLog.student_id.in_(teacher_students(reviewer_id)))
-    total = (await session.execute(select(func.count()).select_from(GrowthLog)
-                                   .join(Person, Person.id == GrowthLog.student_id).where(*condition))).scalar_one()
-    rows = await session.execute(
-        select(GrowthLog, Person.name).join(Person, Person.id == GrowthLog.student_id).where(*condition)
-        .order_by(GrowthLog.submitted_at, GrowthLog.id).offset(offset).limit(limit))
-    return [(log, name) for log, name in rows], total
+    total = _pending_total(school_id, reviewer_id).scalar_subquery()
+    rows = (await session.execute(
+        select(GrowthLog, Person.name, _files(), total).join(Person, Person.id == GrowthLog.student_id)
+        .where(*_pending(school_id, reviewer_id)).options(raiseload(GrowthLog.attachments))
+        .order_by(GrowthLog.submitted_at, GrowthLog.id).offset(offset).limit(limit))).all()
+    if rows:
+        return [Listed(log, name, files) for log, name, files, _ in rows], rows[0][3]
+    return [], 0 if offset == 0 else await pending_count(session, school_id, reviewer_id=reviewer_id)
 
 
 async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_id: int, *,
-                         reviewer_id: int | None = None) -> Sequence[GrowthLog]:
-    """Those of the logs a teacher of this school may read: other schools' ids, diary entries and, given the
-    teacher (`reviewer_id`), students who are not theirs are left out."""
+                         reviewer_id: int | None = None, with_files: bool = False,
+                         pending_total: bool = False) -> tuple[list[Listed], int | None]:
+    """Those of the logs a teacher of this school may read, named: other schools' ids, diary entries and, given
+    the teacher (`reviewer_id`), students who are not theirs are left out.
+
+    The attachments are loaded only `with_files` (else counted). With `pending_total` (and a reviewer), how many
+    logs wait for them comes along in the same statement (else None): a list redrawn in one statement.
+    """
     from storage.models import Person
 
     where = [GrowthLog.id.in_(log_ids), Person.school_id == school_id, SHARED]
     if reviewer_id is not None:
         where.append(GrowthLog.student_id.in_(teacher_students(reviewer_id)))
-    result = await session.execute(select(GrowthLog).join(Person, Person.id == GrowthLog.student_id)
-                                   .where(*where).order_by(GrowthLog.submitted_at, GrowthLog.id))
-    return result.scalars().all()
+    columns: list[Any] = [GrowthLog, Person.name, _files()]
+    if pending_total and reviewer_id is not None:
+        columns.append(_pending_total(school_id, reviewer_id).scalar_subquery())
+    query = select(*columns).join(Person, Person.id == GrowthLog.student_id).where(*where) \
+        .order_by(GrowthLog.submitted_at, GrowthLog.id)
+    if not with_files:
+        query = query.options(raiseload(GrowthLog.attachments))
+    rows = (await session.execute(query)).all()
+    total = None
+    if pending_total and reviewer_id is not None:
+        total = rows[0][3] if rows else await pending_count(session, school_id, reviewer_id=reviewer_id)
+    return [Listed(row[0], row[1], row[2]) for row in rows], total
 
 
 async def log_at_school(session: AsyncSession, log_id: int, school_id: int, *,
-                        reviewer_id: int | None = None) -> GrowthLog | None:
-    """A log only if a teacher of this school may read it (see `logs_at_school`): else not found."""
-    found = await logs_at_school(session, [log_id], school_id, reviewer_id=reviewer_id)
+                        reviewer_id: int | None = None, with_files: bool = False) -> Listed | None:
+    """A log, named, only if a teacher of this school may read it (see `logs_at_school`): else not found."""
+    found, _ = await logs_at_school(session, [log_id], school_id, reviewer_id=reviewer_id, with_files=with_files)
     return found[0] if found else None
 
 
@@ -158,14 +210,18 @@ async def review(session: AsyncSession, log: GrowthLog, *, reviewer_id: int, ver
     `log` shows the current state afterwards, whoever won.
     """
     await session.flush()  # the update below must see, and the refresh must not drop, earlier changes
-    reviewed = await rows_written(session, update(GrowthLog)
+    won = (await session.execute(update(GrowthLog)
         .where(GrowthLog.id == log.id, GrowthLog.version == version, GrowthLog.status == LogStatus.SUBMITTED.value,
                GrowthLog.student_id.in_(teacher_students(reviewer_id)), SHARED)
         .values(status=(LogStatus.CONFIRMED if confirmed else LogStatus.REJECTED).value, reviewed_by=reviewer_id,
                 reviewed_at=now, reject_reason=reason, version=GrowthLog.version + 1)
-        .execution_options(synchronize_session=False))
-    await session.refresh(log)
-    return reviewed == 1
+        .returning(*REVIEWED).execution_options(synchronize_session=False))).first()
+    if won is None:
+        await session.refresh(log)  # someone was faster: the log as they left it
+        return False
+    for column, value in zip(REVIEWED, won, strict=True):  # what the update wrote, without reading the log again
+        set_committed_value(log, column.key, value)
+    return True
 
 
 async def undo_review(session: AsyncSession, log_id: int, *, reviewer_id: int, version: int,

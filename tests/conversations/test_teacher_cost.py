@@ -65,3 +65,32 @@ async def test_a_teachers_confirm_never_reads_a_whole_table(sqlite_school, sqlit
     finally:
         database.close()
     assert not scans, scans
+
+
+def counting(engine) -> list[str]:  # noqa: ANN001
+    """The SQL statements the engine runs from now on (transaction control aside)."""
+    ran: list[str] = []
+
+    def count(_connection, _cursor, statement: str, *_: object) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            ran.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    return ran
+
+
+async def test_a_teachers_confirm_and_the_list_it_redraws_cost_a_few_statements(db, sessions, clock, calendar):
+    services = make_services(sessions, clock, calendar)
+    await import_roster(services)
+    bot = make_engine(services)
+    student, teacher = await joined(bot, services, "王小明", 1001), await joined(bot, services, "张丽", 3001)
+    await file(student)
+    await file(student)
+    await teacher.send("/confirm")
+    ran = counting(db)
+    await teacher.press("✅ 确认 #1")
+    assert "✅ 已确认：王小明" in teacher.last and "#1 王小明" in teacher.said(2), teacher.said(2)
+    teacher.find("✅ 确认 #2")  # the redrawn list still offers the other log
+    # the chat's claim and state, the log with its student's name, the review, the student's count, the list
+    # redrawn with its total, the notice's language and the notice itself
+    assert len(ran) <= 8, "\n".join(s[:160] for s in ran)
