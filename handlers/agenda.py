@@ -176,10 +176,10 @@ async def move_session(ctx: Ctx, tap: MoveSure) -> Screen:
 
     told = await _tell_invitees(ctx, found, f"session-moved:{found.starts_at.isoformat()}", render)
     ctx.state.finish()
+    when = when_text(ctx.t, found.starts_at, found.ends_at, zone)  # outside the call: babel took it for a ctx.t
     return Screen(ctx.t.plural("Moved “%(topic)s” to %(when)s; %(n)d student is asked again.",
                                "Moved “%(topic)s” to %(when)s; %(n)d students are asked again.", told,
-                               topic=found.topic, when=when_text(ctx.t, found.starts_at, found.ends_at, zone)),
-                  replace=True)
+                               topic=found.topic, when=when), replace=True)
 
 
 @agenda.button(KeepSession, role=Role.MENTOR, steps=tuple(Step))

@@ -7,7 +7,7 @@ from enum import StrEnum
 from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.links import CannotCome, ChangeRsvp, WillCome
-from handlers.views.sessions import answered, choices, invitation
+from handlers.views.sessions import answered, choices, invitation, starts
 from handlers.views.students import NOT_YOURS
 from program.clock import local_now
 from program.errors import InvalidInput, NotAllowed, NotFound
@@ -228,18 +228,21 @@ async def cancel(ctx: Ctx, tap: CancelScheduling) -> Screen:
 
 @rsvp.button(WillCome, role=Role.STUDENT)
 async def will_come(ctx: Ctx, tap: WillCome) -> Screen:
-    return await _answer(ctx, tap.session_id, True)
+    return await _answer(ctx, tap, True)
 
 
 @rsvp.button(CannotCome, role=Role.STUDENT)
 async def cannot_come(ctx: Ctx, tap: CannotCome) -> Screen:
-    return await _answer(ctx, tap.session_id, False)
+    return await _answer(ctx, tap, False)
 
 
-async def _invited(ctx: Ctx, session_id: int) -> TrainingSession:
-    found = await training.invitation(ctx.session, session_id, ctx.me.id)
+async def _invited(ctx: Ctx, session_id: int, *, answering: bool = False) -> TrainingSession:
+    found = await training.invitation(ctx.session, session_id, ctx.me.id, answering=answering)
     if found is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
+    if found.cancelled_at is not None:
+        raise NotAllowed(N_("“%(topic)s” of %(when)s was cancelled by your mentor, so there is nothing to answer."),
+                         topic=found.topic, when=ctx.moment(found.starts_at))
     if found.starts_at <= ctx.now():
         raise NotAllowed(N_("This session has already begun, so the answer can no longer change."))
     return found
@@ -251,10 +254,16 @@ async def change_answer(ctx: Ctx, tap: ChangeRsvp) -> Screen:
     return choices(ctx, found, await training.answer_of(ctx.session, found.id, ctx.me.id))
 
 
-async def _answer(ctx: Ctx, session_id: int, attending: bool) -> Screen:
-    found = await _invited(ctx, session_id)
+async def _answer(ctx: Ctx, tap: WillCome | CannotCome, attending: bool) -> Screen:
+    # The session's row stays share-locked until this answer is committed: a cancel or a move either waits
+    # for it (and then tells the student) or came first, and is seen here.
+    found = await _invited(ctx, tap.session_id, answering=True)
     before = await training.answer_of(ctx.session, found.id, ctx.me.id)
-    if await training.answer_invitation(ctx.session, session_id, ctx.me.id, attending, ctx.now()) is None:
+    if tap.at != starts(found):  # the button showed another time: the answer would be for a time never seen
+        note = ctx.t("🕒 Your mentor has moved this session to a new time. Please answer again for it.") if tap.at \
+            else ""  # a button from before answers carried the time: just ask again
+        return choices(ctx, found, before, note)
+    if await training.answer_invitation(ctx.session, found.id, ctx.me.id, attending, ctx.now()) is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
     if attending is False and before is not False or attending and before is False:
         name, when, topic = ctx.me.name, found.starts_at, found.topic  # the mentor hears who, by name

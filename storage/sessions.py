@@ -22,13 +22,20 @@ async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime
     return training
 
 
-async def invitation(session: AsyncSession, session_id: int, student_id: int) -> TrainingSession | None:
-    """The session only if this student was invited to it."""
-    result = await session.execute(
-        select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
-        .where(TrainingSession.id == session_id, SessionInvitee.student_id == student_id,
-               TrainingSession.cancelled_at.is_(None)))
-    return result.scalar_one_or_none()
+async def invitation(session: AsyncSession, session_id: int, student_id: int, *, answering: bool = False,
+                     ) -> TrainingSession | None:
+    """The session only if this student was invited to it; cancelled ones only when `answering`.
+
+    `answering` also share-locks the session's row until the answer is written: the mentor's cancel or
+    move (which lock it for update) waits for the answer, or the answer waits and then sees the change.
+    """
+    statement = (select(TrainingSession).join(SessionInvitee, SessionInvitee.session_id == TrainingSession.id)
+                 .where(TrainingSession.id == session_id, SessionInvitee.student_id == student_id))
+    if answering:
+        statement = statement.with_for_update(read=True, of=TrainingSession)
+    else:
+        statement = statement.where(TrainingSession.cancelled_at.is_(None))
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def answer_invitation(session: AsyncSession, session_id: int, student_id: int, attending: bool,

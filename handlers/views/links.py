@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.kit import Payload
+from handlers.kit.payloads import Stamp
 from program.evaluations import EvaluationKind
 
 
@@ -69,12 +70,14 @@ class WillCome(Payload, flow="rsvp", action="yes"):
     """✅ the student will come to a scheduled session."""
 
     session_id: int
+    at: Stamp = Stamp(0)  # the start shown with the button: an answer is for that time (0: a button from before)
 
 
 class CannotCome(Payload, flow="rsvp", action="no"):
     """❌ the student cannot come."""
 
     session_id: int
+    at: Stamp = Stamp(0)
 
 
 class ChangeRsvp(Payload, flow="rsvp", action="change"):

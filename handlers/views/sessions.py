@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from handlers.kit import Button, Ctx, Screen, rows
+from handlers.kit.payloads import Stamp
 from handlers.views.links import CannotCome, ChangeRsvp, WillCome
 from program.i18n import Translator, format_moment
 from storage.models import TrainingSession
@@ -30,8 +31,8 @@ def invitation(t: Translator, session: TrainingSession, mentor: str, zone: tzinf
     return Screen(head + "\n" + t("When: %(when)s\nWhere: %(place)s\nTopic: %(topic)s\nWill you come?",
                                   when=when_text(t, session.starts_at, session.ends_at, zone), place=session.place,
                                   topic=session.topic),
-                  buttons=rows(Button(t("✅ I will come"), WillCome(session.id)),
-                               Button(t("❌ I cannot come"), CannotCome(session.id))))
+                  buttons=rows(Button(t("✅ I will come"), WillCome(session.id, starts(session))),
+                               Button(t("❌ I cannot come"), CannotCome(session.id, starts(session)))))
 
 
 def answer_line(ctx: Ctx, attending: bool | None) -> str:
@@ -52,11 +53,18 @@ def answered(ctx: Ctx, session: TrainingSession, attending: bool | None, *, repl
                   buttons=rows(Button(ctx.t("Change my answer"), ChangeRsvp(session.id))))
 
 
-def choices(ctx: Ctx, session: TrainingSession, attending: bool | None) -> Screen:
-    """Both answers, the current one marked with ●."""
+def choices(ctx: Ctx, session: TrainingSession, attending: bool | None, note: str = "") -> Screen:
+    """Both answers, the current one marked with ●; `note` goes first (why the student is asked again)."""
     yes, no = ctx.t("✅ I will come"), ctx.t("❌ I cannot come")
     now = yes if attending else no if attending is False else "—"
-    return Screen(ctx.t("📅 %(when)s · %(topic)s\nYour answer now: %(answer)s. Choose:",
-                        when=ctx.moment(session.starts_at), topic=session.topic, answer=now),
-                  replace=True, buttons=rows(Button(("● " if attending else "") + yes, WillCome(session.id)),
-                                             Button(("● " if attending is False else "") + no, CannotCome(session.id))))
+    text = ctx.t("📅 %(when)s · %(topic)s\nYour answer now: %(answer)s. Choose:", when=ctx.moment(session.starts_at),
+                 topic=session.topic, answer=now)
+    shown = starts(session)
+    return Screen(f"{note}\n{text}" if note else text, replace=True,
+                  buttons=rows(Button(("● " if attending else "") + yes, WillCome(session.id, shown)),
+                               Button(("● " if attending is False else "") + no, CannotCome(session.id, shown))))
+
+
+def starts(session: TrainingSession) -> Stamp:
+    """The session's start as its answer buttons carry it: a moved session's old buttons no longer answer."""
+    return Stamp(int(session.starts_at.timestamp()))

@@ -116,3 +116,16 @@ async def test_the_mentors_schedule_costs_the_same_statements_for_one_session_as
         await mentor.send("/agenda")
     assert mentor.last.count("不参加") == 4 and "读书会 8" in mentor.last
     assert len(four) == len(one), "the invitees are read once for the whole list, not once per session"
+
+
+async def test_an_answer_button_from_before_answers_carried_the_time_asks_again(engine, services, clock):
+    clock.set(at("2026-12-01 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    wang = await joined(engine, services, "王小明", 1001)
+    await schedule(mentor)
+    invite = (await inbox(services, "王小明"))[0]
+    session_id = invite.buttons[0][0][1].split(":")[2]
+    await wang.press(payload=f"rsvp:yes:{session_id}")  # as buttons were packed before they carried the time
+    assert "你现在的回复：—" in wang.last and "你的回复" not in wang.last, "asked, not answered for a time unseen"
+    await wang.press("我会参加")
+    assert "你的回复：✅ 参加" in wang.last

@@ -12,9 +12,11 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable, TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 
 class Rendezvous:
@@ -71,3 +73,42 @@ class FileRendezvous:
 
 def texts(screens: list[Any]) -> str:
     return "\n".join(json.dumps(s) if isinstance(s, dict) else s.text for s in screens)
+
+
+class Turn:
+    """One update reads, then waits (at most `patience`) until the other has finished, then writes.
+
+    So the other acts on the state the first one read and commits before the first one writes: exactly
+    the interleaving a read-check-write without a lock gets wrong. Where the first update's read takes a
+    lock, the other cannot finish: the first goes on after `patience` and the other waits for its commit.
+    """
+
+    def __init__(self, patience: float = 1.0) -> None:
+        self.patience, self.first_read, self.other_done = patience, asyncio.Event(), asyncio.Event()
+        self.on_done: list[Callable[[], None]] = []  # e.g. the clock moves on: what comes after is later
+
+    def after(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        """`module.name` is the first update's read."""
+        real: Callable[..., Any] = getattr(module, name)
+
+        async def read_then_wait(*args: Any, **kwargs: Any) -> Any:
+            found = await real(*args, **kwargs)
+            if not self.first_read.is_set():
+                self.first_read.set()
+                try:
+                    await asyncio.wait_for(self.other_done.wait(), self.patience)
+                except TimeoutError:
+                    pass
+            return found
+
+        monkeypatch.setattr(module, name, read_then_wait)
+
+    async def then(self, other: Awaitable[T]) -> T:
+        """The other update, started once the first has read; `on_done` runs as soon as it finished."""
+        await asyncio.wait_for(self.first_read.wait(), 10)
+        try:
+            return await other
+        finally:
+            for callback in self.on_done:
+                callback()
+            self.other_done.set()
