@@ -86,6 +86,7 @@ ID_FIELDS: dict[str, str | None] = {
     "evaluation_id": "evaluation", "broadcast_id": "broadcast", "material_id": "material", "plan_id": "plan",
     "mentor_id": "mentor", "person_id": "person", "school_id": "school",
     "page": None, "count": None, "version": None, "index": None, "days": None, "seen": None,
+    "at": None,  # a session's start as the answer buttons showed it
     # strings that carry no id
     "code": None, "step": None, "choice": None, "part": None, "hours": None, "confirmed": None, "value": None,
     "result": None, "answer": None, "packed": None,
@@ -253,7 +254,7 @@ OPENS: dict[str, Any] = {
     "obc": lambda w: w.chats[Role.OFFICE].send("/broadcast"),
 }
 NOT_IDS = {"page": "0", "count": "1", "index": "0", "days": "7", "value": "qualified", "answer": "yes",
-           "result": "pass", "confirmed": ""}
+           "result": "pass", "confirmed": "", "at": "0"}
 
 
 def _args(route: Route, field: str, value: Any, world: World) -> list[str]:
