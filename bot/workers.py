@@ -89,7 +89,8 @@ class Supervisor:
                 del self.children[index]
                 metrics.forget_process(child.pid)
                 if self.stopping:
-                    if code != 0:
+                    # -SIGTERM: it was stopped before its event loop took over SIGTERM, so before it took any update.
+                    if code not in (0, -signal.SIGTERM):
                         log.warning("worker %d exited with %d while stopping", index, code)
                         return True
                     continue
