@@ -56,7 +56,8 @@ class PutAside(Payload, flow="mpl", action="aside"):
 form = Wizard(Flows(planning), order=(Step.GOALS, Step.READING, Step.TOPIC, Step.SESSIONS), review=Step.REVIEW,
               title=lambda ctx: ctx.t("📋 Training plan"), role=Role.MENTOR, change=Step.CHANGE,
               labels={Step.GOALS: N_("Goals"), Step.READING: N_("Reading"), Step.TOPIC: N_("Topic"),
-                      Step.SESSIONS: N_("Sessions by month")}, cancel=PutAside())
+                      Step.SESSIONS: N_("Sessions by month")}, cancel=PutAside(), cancel_label=N_("✖️ Put aside"),
+              cancel_on_every_step=True)
 
 
 def _year(ctx: Ctx) -> int:
@@ -120,10 +121,8 @@ def _question(ctx: Ctx, step: Step, text: str) -> Screen:
     now = draft.get(step.value)
     if now and step is not Step.SESSIONS:
         text += "\n" + ctx.t("Now: %(text)s", text=now)
-    back = form.back(ctx, step)
-    aside = Button(ctx.t("✖️ Put aside"), PutAside())
-    shown = (back, aside) if back is not None and back.payload != aside.payload else (aside,)
-    return Screen(form.header(ctx, step) + " · " + esc(draft.get("student", "")) + "\n" + text, buttons=rows(*shown))
+    return Screen(form.header(ctx, step) + " · " + esc(draft.get("student", "")) + "\n" + text,
+                  buttons=rows(*form.nav(ctx, step)))
 
 
 @form.asks(Step.GOALS)

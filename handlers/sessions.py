@@ -7,7 +7,7 @@ from enum import StrEnum
 from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.links import CannotCome, ChangeRsvp, WillCome
-from handlers.views.sessions import answered, choices, invitation, starts
+from handlers.views.sessions import answered, choices, invitation, starts, when_text
 from handlers.views.students import NOT_YOURS
 from program.clock import local_now
 from program.errors import InvalidInput, NotAllowed, NotFound
@@ -57,21 +57,15 @@ class CancelScheduling(Payload, flow="ses", action="cancel"):
 form = Wizard(Flows(schedule), order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WHO), review=Step.REVIEW,
               title=lambda ctx: ctx.t("📅 New session"), role=Role.MENTOR, change=Step.CHANGE,
               labels={Step.WHEN: N_("When"), Step.PLACE: N_("Where"), Step.TOPIC: N_("Topic"),
-                      Step.WHO: N_("Students")}, cancel=CancelScheduling())
-
-
-def _nav(ctx: Ctx, step: Step) -> tuple[Button, ...]:
-    back = form.back(ctx, step)
-    cancel = Button(ctx.t("✖️ Cancel"), CancelScheduling())
-    return (back, cancel) if back is not None and back.payload != cancel.payload else (cancel,)
+                      Step.WHO: N_("Students")}, cancel=CancelScheduling(), cancel_on_every_step=True)
 FIELD_LIMIT = 200
 STUDENT_BUTTONS = 30  # a mentor has a handful of students; a payload carries one id
 
 
-def _when(ctx: Ctx, draft: dict) -> str:
-    start = ctx.moment(datetime.fromisoformat(draft["starts_at"]))
+def _when(ctx: Ctx, draft: dict) -> str:  # the draft's time, as every session's time reads
     end = draft.get("ends_at")
-    return f"{start}–{datetime.fromisoformat(end).astimezone(ctx.services.zone):%H:%M}" if end else start
+    return when_text(ctx.t, datetime.fromisoformat(draft["starts_at"]), datetime.fromisoformat(end) if end else None,
+                     ctx.services.zone)
 
 
 @schedule.command("schedule", role=Role.MENTOR)
@@ -94,7 +88,7 @@ async def start_scheduling(ctx: Ctx) -> list[Screen]:
 async def ask_when(ctx: Ctx) -> Screen:
     return Screen(form.header(ctx, Step.WHEN) + "\n" + ctx.t(
         "When is it? For example Dec 5 3pm-5pm, next Wednesday 3pm or tomorrow 9:30 (the end time is optional)."),
-        buttons=rows(*_nav(ctx, Step.WHEN)))
+        buttons=rows(*form.nav(ctx, Step.WHEN)))
 
 
 @schedule.text(Step.WHEN)
@@ -109,7 +103,7 @@ async def take_when(ctx: Ctx, text: str) -> list[Screen]:
 @form.asks(Step.PLACE)
 async def ask_place(ctx: Ctx) -> Screen:
     return Screen(form.header(ctx, Step.PLACE) + "\n" + ctx.t("📍 Where? (room, building)"),
-                  buttons=rows(*_nav(ctx, Step.PLACE)))
+                  buttons=rows(*form.nav(ctx, Step.PLACE)))
 
 
 def _short_text(text: str) -> str:
@@ -130,7 +124,7 @@ async def take_place(ctx: Ctx, text: str) -> Screen:
 
 @form.asks(Step.TOPIC)
 async def ask_topic(ctx: Ctx) -> Screen:
-    return Screen(form.header(ctx, Step.TOPIC) + "\n" + ctx.t("📝 Topic?"), buttons=rows(*_nav(ctx, Step.TOPIC)))
+    return Screen(form.header(ctx, Step.TOPIC) + "\n" + ctx.t("📝 Topic?"), buttons=rows(*form.nav(ctx, Step.TOPIC)))
 
 
 @schedule.text(Step.TOPIC)
@@ -148,7 +142,7 @@ async def ask_who(ctx: Ctx, *, replace: bool = False) -> Screen:
     return Screen(form.header(ctx, Step.WHO) + "\n" + ctx.t("👥 Which students? Tap to choose, then “Done”."),
                   replace=replace, buttons=rows(*buttons) + rows(Button(ctx.t("All"), PickAll()),
                                                                  Button(ctx.t("Done ▶"), Chosen()),
-                                                                 *_nav(ctx, Step.WHO), per_row=3))
+                                                                 *form.nav(ctx, Step.WHO), per_row=3))
 
 
 @schedule.button(Pick, role=Role.MENTOR, steps=(Step.WHO,))

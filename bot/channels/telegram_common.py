@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from bot import metrics
 from bot.channels.intake import TakesUpdates
@@ -214,8 +214,7 @@ class TelegramChannel(TakesUpdates):
             if refusal is not None and (refusal.gone or _content_refused(refusal)):
                 return False  # a new message, with the plain-text fallback, rather than nothing
             raise
-        for i, chunk in enumerate(rest):
-            await self._send_part(chat_id, chunk, screen if i == len(rest) - 1 else None)
+        await self._send_parts(chat_id, rest, screen)
         return True
 
     async def _send(self, chat_id: int, screen: Screen) -> None:
@@ -236,9 +235,15 @@ class TelegramChannel(TakesUpdates):
                 await self._send(chat_id, Screen(caption))
                 await self._send_file_or_upload(chat_id, screen, None)
             return
-        chunks = split_text(screen.text)
-        for i, chunk in enumerate(chunks):
-            await self._send_part(chat_id, chunk, screen if i == len(chunks) - 1 else None)
+        await self._send_parts(chat_id, split_text(screen.text), screen)
+
+    async def _send_parts(self, chat_id: int, chunks: Sequence[str], screen: Screen, *, skip: int = 0,
+                          sent: Callable[[int], None] = lambda count: None) -> None:
+        """A screen's text in parts, one message each, its buttons under the last; the first `skip` parts went
+        out before. `sent` hears how many parts are out after each one."""
+        for i in range(skip, len(chunks)):
+            await self._send_part(chat_id, chunks[i], screen if i == len(chunks) - 1 else None)
+            sent(i + 1)
 
     async def _send_part(self, chat_id: int, text: str, screen: Screen | None) -> None:
         """One message. Refused for its length or markup, it goes again as plain text in smaller parts, and
@@ -268,23 +273,27 @@ class TelegramChannel(TakesUpdates):
         When a later part fails, PartlySent says how many are out, so the retry goes on from there.
         """
         screen = Screen(text, buttons=tuple(tuple(Button(label, payload) for label, payload in row) for row in buttons))
-        chunks = split_text(screen.text)
-        for i in range(skip, len(chunks)):
-            try:
-                await self._send_part(chat_id, chunks[i], screen if i == len(chunks) - 1 else None)
-            except Exception as error:
-                refusal = self.refusal(error)
-                metrics.sent("notice", _result_of(refusal))
-                said: Exception = error
-                if refusal is not None and refusal.retry_after is not None:
-                    said = RetryLater(refusal.retry_after)
-                elif refusal is not None and refusal.blocked:
-                    said = RecipientBlocked(str(error))
-                if i > 0:
-                    raise PartlySent(i, said) from error
-                if said is error:
-                    raise
-                raise said from error
+        out = skip
+
+        def sent(count: int) -> None:
+            nonlocal out
+            out = count
+
+        try:
+            await self._send_parts(chat_id, split_text(screen.text), screen, skip=skip, sent=sent)
+        except Exception as error:
+            refusal = self.refusal(error)
+            metrics.sent("notice", _result_of(refusal))
+            said: Exception = error
+            if refusal is not None and refusal.retry_after is not None:
+                said = RetryLater(refusal.retry_after)
+            elif refusal is not None and refusal.blocked:
+                said = RecipientBlocked(str(error))
+            if out > 0:
+                raise PartlySent(out, said) from error
+            if said is error:
+                raise
+            raise said from error
         metrics.sent("notice", "sent")
 
 

@@ -48,6 +48,9 @@ class Wizard:
     change: StrEnum | None = None  # the "which part?" step, if the review offers changing one part
     labels: dict[StrEnum, str] = field(default_factory=dict)  # msgids of the parts, for "which part?"
     cancel: Payload | None = None  # what the first step's back button does
+    cancel_label: str = N_("✖️ Cancel")  # msgid of the cancel button
+    # A way out on every step (beside "« Back"), not only on the first: `nav` gives both.
+    cancel_on_every_step: bool = False
     substeps: tuple[StrEnum, ...] = ()  # unnumbered steps inside the form (typing a date after "another date")
     # When the numbered steps depend on what is being filled in (an evaluation's questions differ per kind):
     active: Callable[[Ctx], tuple[StrEnum, ...]] | None = None  # the steps of `order` in use now
@@ -99,8 +102,16 @@ class Wizard:
         order = self.steps_now(ctx)
         index = order.index(step) if step in order else 0
         if index == 0:
-            return Button(ctx.t("✖️ Cancel"), self.link(ctx, self.cancel)) if self.cancel else None
+            return None if self.cancel_on_every_step else self.cancel_button(ctx)
         return Button(ctx.t("« Back"), self.link(ctx, GoTo(order[index - 1].value)))
+
+    def cancel_button(self, ctx: Ctx) -> Button | None:
+        return Button(ctx.t(self.cancel_label), self.link(ctx, self.cancel)) if self.cancel else None
+
+    def nav(self, ctx: Ctx, step: StrEnum) -> tuple[Button, ...]:
+        """A question's way back, then (with `cancel_on_every_step`) its way out."""
+        shown = (self.back(ctx, step), self.cancel_button(ctx) if self.cancel_on_every_step else None)
+        return tuple(button for button in shown if button is not None)
 
     def following(self, ctx: Ctx, step: StrEnum) -> StrEnum | None:
         """The numbered step after this one, or None after the last."""

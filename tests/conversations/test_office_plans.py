@@ -132,3 +132,19 @@ async def test_a_mentors_plan_list_costs_the_same_statements_for_one_student_as_
         await two_students.send("/plan")
     assert "刘思源" in one_student.last and "王小明" in two_students.last and "孙悦" in two_students.last
     assert len(two) == len(one), "the plans are read once for the whole list, not once per student"
+
+
+async def test_every_question_of_a_plan_offers_a_way_back_and_putting_it_aside(engine, services, clock):
+    clock.set(at("2026-03-02 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+
+    def offered() -> list[str]:
+        return [b.label for row in mentor.screens[-1].buttons for b in row]
+
+    await mentor.send("/plan")
+    await mentor.press("✍️ 王小明")
+    assert offered() == ["✖️ 先搁置"], "the first question has nothing to go back to"
+    await mentor.send("掌握大学物理力学基础")
+    assert offered() == ["« 上一步", "✖️ 先搁置"]
+    await mentor.press("« 上一步")
+    assert "掌握大学物理力学基础" in mentor.last and offered() == ["✖️ 先搁置"]

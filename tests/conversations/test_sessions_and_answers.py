@@ -129,3 +129,29 @@ async def test_an_answer_button_from_before_answers_carried_the_time_asks_again(
     assert "你现在的回复：—" in wang.last and "你的回复" not in wang.last, "asked, not answered for a time unseen"
     await wang.press("我会参加")
     assert "你的回复：✅ 参加" in wang.last
+
+
+async def test_every_question_of_a_new_session_offers_a_way_back_and_a_way_out(engine, services, clock):
+    clock.set(at("2026-12-01 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+
+    def offered() -> list[str]:
+        return [b.label for row in mentor.screens[-1].buttons for b in row]
+
+    await mentor.send("/schedule")
+    assert offered() == ["✖️ 取消"], "the first question has nothing to go back to"
+    await mentor.send("12月5日 下午3点到5点")
+    assert "12月5日" in mentor.said(2) and "15:00–17:00" in mentor.said(2)
+    assert offered() == ["« 上一步", "✖️ 取消"]
+    await mentor.press("« 上一步")
+    assert offered() == ["✖️ 取消"]
+    await mentor.send("12月5日 下午3点")
+    await mentor.send("物理楼 302")
+    await mentor.send("开题讨论")
+    await mentor.press("全选")
+    await mentor.press("完成")
+    await mentor.press("修改某项")
+    await mentor.press("时间")
+    assert offered() == ["« 返回核对", "✖️ 取消"]
+    await mentor.press("✖️ 取消")
+    assert "已取消，没有安排任何培养。" in mentor.last
