@@ -11,6 +11,7 @@ from program.annual import MAX_FILES_PER_KIND, Dimension, MaterialKind, Outcome,
 from program.errors import NotAllowed
 from program.i18n import N_
 from storage.models import AnnualMaterial, AnnualResult
+from storage.people import lock_person
 from storage.plumbing import rows_written
 
 
@@ -50,8 +51,6 @@ async def record_result(session: AsyncSession, *, student_id: int, year: int, ra
     The student's row is locked first: a result that does not exist yet cannot be locked, and two clerks
     recording the first result at once would both insert it.
     """
-    from storage.office import lock_person
-
     await lock_person(session, student_id)
     found = (await session.execute(select(AnnualResult).where(
         AnnualResult.student_id == student_id, AnnualResult.program_year == year).with_for_update())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from program.invites import new_code
 from storage.models import Account, Invite, Person, PersonRole
+from storage.people import lock_person
 from storage.plumbing import rows_written
 
 
@@ -24,7 +25,7 @@ async def issue(session: AsyncSession, person_id: int, now: datetime, ttl: timed
 
     The person's row is locked first, so two re-issues at the same moment leave one working code, not two.
     """
-    await session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    await lock_person(session, person_id)
     await revoke(session, person_id, now)
     invite = Invite(person_id=person_id, code=new_code(), created_at=now, expires_at=now + ttl)
     session.add(invite)

@@ -155,21 +155,20 @@ async def pending_at_school(session: AsyncSession, school_id: int, offset: int, 
 
 
 async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_id: int, *,
-                         reviewer_id: int | None = None, with_files: bool = False,
+                         reviewer_id: int, with_files: bool = False,
                          pending_total: bool = False) -> tuple[list[Listed], int | None]:
-    """Those of the logs a teacher of this school may read, named: other schools' ids, diary entries and, given
-    the teacher (`reviewer_id`), students who are not theirs are left out.
+    """Those of the logs this teacher (`reviewer_id`) of this school may read, named: other schools' ids, diary
+    entries and students who are not theirs are left out.
 
-    The attachments are loaded only `with_files` (else counted). With `pending_total` (and a reviewer), how many
-    logs wait for them comes along in the same statement (else None): a list redrawn in one statement.
+    The attachments are loaded only `with_files` (else counted). With `pending_total`, how many logs wait for
+    the teacher comes along in the same statement (else None): a list redrawn in one statement.
     """
     from storage.models import Person
 
-    where = [GrowthLog.id.in_(log_ids), Person.school_id == school_id, SHARED]
-    if reviewer_id is not None:
-        where.append(GrowthLog.student_id.in_(teacher_students(reviewer_id)))
+    where = [GrowthLog.id.in_(log_ids), Person.school_id == school_id, SHARED,
+             GrowthLog.student_id.in_(teacher_students(reviewer_id))]
     columns: list[Any] = [GrowthLog, Person.name, _files()]
-    if pending_total and reviewer_id is not None:
+    if pending_total:
         columns.append(_pending_total(school_id, reviewer_id).scalar_subquery())
     query = select(*columns).join(Person, Person.id == GrowthLog.student_id).where(*where) \
         .order_by(GrowthLog.submitted_at, GrowthLog.id)
@@ -177,13 +176,13 @@ async def logs_at_school(session: AsyncSession, log_ids: Sequence[int], school_i
         query = query.options(raiseload(GrowthLog.attachments))
     rows = (await session.execute(query)).all()
     total = None
-    if pending_total and reviewer_id is not None:
+    if pending_total:
         total = rows[0][3] if rows else await pending_count(session, school_id, reviewer_id=reviewer_id)
     return [Listed(row[0], row[1], row[2]) for row in rows], total
 
 
 async def log_at_school(session: AsyncSession, log_id: int, school_id: int, *,
-                        reviewer_id: int | None = None, with_files: bool = False) -> Listed | None:
+                        reviewer_id: int, with_files: bool = False) -> Listed | None:
     """A log, named, only if a teacher of this school may read it (see `logs_at_school`): else not found."""
     found, _ = await logs_at_school(session, [log_id], school_id, reviewer_id=reviewer_id, with_files=with_files)
     return found[0] if found else None
@@ -241,10 +240,7 @@ async def undo_review(session: AsyncSession, log_id: int, *, reviewer_id: int, v
         .execution_options(synchronize_session=False))
     if undone != 1:
         return None
-    log = await session.get(GrowthLog, log_id)
-    if log is not None:
-        await session.refresh(log)
-    return log
+    return await session.get(GrowthLog, log_id, populate_existing=True)  # one read, as the update left it
 
 
 async def platform_marks(session: AsyncSession, first: date, last: date) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from program.errors import InvalidInput, NotFound
 from program.i18n import N_
 from program.roles import Role
 from storage.models import Person, PersonRole, School, Supervision
+from storage.people import lock_person
 from storage.plumbing import rows_written
 
 
@@ -26,12 +27,6 @@ async def find(session: AsyncSession, name: str, role: Role, school: str | None 
     if len(found) > 1:
         raise InvalidInput(N_("Several people are called “%(name)s”; add --school."), name=name)
     return found[0]
-
-
-async def lock_person(session: AsyncSession, person_id: int) -> Person | None:
-    """The person's row, locked until the transaction ends: changes to one person's links queue behind it."""
-    return (await session.execute(select(Person).where(Person.id == person_id).with_for_update(of=Person)
-                                  .execution_options(populate_existing=True))).unique().scalar_one_or_none()
 
 
 async def move_student(session: AsyncSession, student_id: int, relation: str, supervisor_ids: Sequence[int]) -> bool:

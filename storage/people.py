@@ -40,6 +40,13 @@ async def languages_of(session: AsyncSession, person_ids: Iterable[int]) -> dict
     return found
 
 
+async def lock_person(session: AsyncSession, person_id: int) -> bool:
+    """Locks the person's row until the transaction ends, so changes to one person (their supervisors, a new
+    invite, a first annual result) queue behind each other; False when there is no such person."""
+    found = await session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    return found.scalar_one_or_none() is not None
+
+
 SEEN_PRECISION = timedelta(minutes=1)  # "used last" to the minute: no write on every message
 
 

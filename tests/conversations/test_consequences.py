@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storage.models import GrowthLog, OutboxMessage, Person
 from tests.conftest import at
-from tests.helpers import joined
+from tests.helpers import joined, statements
 
 
 async def notices(services, name: str) -> list[OutboxMessage]:
@@ -126,3 +126,16 @@ async def test_a_second_nudge_says_one_was_already_sent_today(engine, services, 
     await teacher.press("提醒王小明")
     assert teacher.last != first and "今天已经" in teacher.last
     assert len([m for m in await notices(services, "王小明") if m.kind == "nudge"]) == 1
+
+
+async def test_an_undo_reads_each_log_it_takes_back_once(engine, services, clock, db):
+    teacher = await joined(engine, services, "张丽", 3001)
+    wang = await joined(engine, services, "王小明", 1001)
+    await file_log(wang, "阅读")
+    await teacher.send("/confirm")
+    await teacher.press("确认 #1")
+    with statements(db) as ran:
+        await teacher.press("撤销")
+    assert await statuses(services) == ["submitted"]
+    reads = [s for s in ran if s.lstrip().upper().startswith("SELECT") and "FROM growth_logs" in s]
+    assert len(reads) == 1, reads
