@@ -95,6 +95,11 @@ class Chat:
     def last(self) -> str:
         return self.screens[-1].text
 
+    @property
+    def offered(self) -> list[str]:
+        """The labels of the buttons under the last screen, row after row."""
+        return [b.label for row in self.screens[-1].buttons for b in row]
+
     def said(self, count: int = 3) -> str:
         return "\n---\n".join(s.text for s in self.screens[-count:])
 

@@ -112,13 +112,8 @@ async def test_a_changed_text_makes_the_first_previews_button_stale(engine, serv
     assert len(await copies(services, "刘思源")) == 1 and len(await copies(services, "赵华教授")) == 1
 
 
-async def test_after_the_event_those_who_came_are_asked_to_log_it_already_filled_in(engine, services, clock):
-    from scheduler.sweeper import Sweeper
-
-    clock.set(at("2026-11-20 10:00"))
-    wang = await joined(engine, services, "王小明", 1001)
-    liu = await joined(engine, services, "刘思源", 1002)
-    clerk = await joined(engine, services, "王主任", 9001)
+async def announce_lecture(clerk) -> None:
+    """The office invites the students to a lecture on December 5th (王小明, 刘思源 and 孙悦)."""
     await clerk.send("/broadcast")
     await clerk.press("按身份")
     await clerk.press("学生")
@@ -127,6 +122,16 @@ async def test_after_the_event_those_who_came_are_asked_to_log_it_already_filled
     await clerk.send("12月5日 14:00")
     await clerk.press("不写地点")
     await clerk.press("发送给 3 人")
+
+
+async def test_after_the_event_those_who_came_are_asked_to_log_it_already_filled_in(engine, services, clock):
+    from scheduler.sweeper import Sweeper
+
+    clock.set(at("2026-11-20 10:00"))
+    wang = await joined(engine, services, "王小明", 1001)
+    liu = await joined(engine, services, "刘思源", 1002)
+    clerk = await joined(engine, services, "王主任", 9001)
+    await announce_lecture(clerk)
     [copy] = await copies(services, "王小明")
     await wang.press(payload=next(p for row in copy.buttons for label, p in row if "不" not in label))
     sweeper = Sweeper(services.sessions, clock, services.calendar, services.zone)
@@ -165,14 +170,7 @@ async def test_a_student_on_telegram_and_dingtalk_is_asked_once_to_log_the_event
     await engine.handle(Incoming(user_id=3, chat_id=3, command="start", argument=await invite_code(services, "王小明"),
                                  channel="dingtalk", update_scope="dingtalk", update_id=90001))  # the same student
     clerk = await joined(engine, services, "王主任", 9001)
-    await clerk.send("/broadcast")
-    await clerk.press("按身份")
-    await clerk.press("学生")
-    await clerk.press("📅 活动")
-    await clerk.send("量子霍尔效应专题报告")
-    await clerk.send("12月5日 14:00")
-    await clerk.press("不写地点")
-    await clerk.press("发送给 3 人")
+    await announce_lecture(clerk)
     [copy] = await copies(services, "王小明")
     await wang.press(payload=next(p for row in copy.buttons for _, p in row if p.endswith(":yes")))
     clock.set(at("2026-12-05 18:00"))

@@ -17,13 +17,18 @@ async def inbox(services, name: str) -> list[OutboxMessage]:
                                            .order_by(OutboxMessage.id))).scalars())
 
 
-async def schedule(mentor) -> None:
-    await mentor.send("/schedule")
-    await mentor.send("12月5日 下午3点到5点")
+async def fill_in(mentor, when: str = "12月5日 下午3点") -> None:
+    """/schedule's questions answered from the time on, every student chosen: the review is shown."""
+    await mentor.send(when)
     await mentor.send("物理楼 302")
     await mentor.send("开题讨论")
     await mentor.press("全选")
     await mentor.press("完成")
+
+
+async def schedule(mentor) -> None:
+    await mentor.send("/schedule")
+    await fill_in(mentor, "12月5日 下午3点到5点")
     await mentor.press("安排并通知")
 
 
@@ -38,7 +43,7 @@ async def test_answers_are_shown_changed_by_choice_told_to_the_mentor_and_closed
     await wang.press(payload=invite.buttons[0][0][1])
     assert "你的回复：✅ 参加" in wang.last
     await wang.press("更改回复")
-    assert "● ✅ 我会参加" in [b.label for row in wang.screens[-1].buttons for b in row], "a choice, not a flip"
+    assert "● ✅ 我会参加" in wang.offered, "a choice, not a flip"
     await wang.press("我来不了")
     assert "你的回复：❌ 不参加" in wang.last
     told = (await inbox(services, "李明教授"))[-1]
@@ -81,11 +86,7 @@ async def test_the_review_of_a_new_session_can_change_one_part(engine, services,
     clock.set(at("2026-12-01 10:00"))
     mentor = await joined(engine, services, "李明教授", 2001)
     await mentor.send("/schedule")
-    await mentor.send("12月5日 下午3点")
-    await mentor.send("物理楼 302")
-    await mentor.send("开题讨论")
-    await mentor.press("全选")
-    await mentor.press("完成")
+    await fill_in(mentor)
     await mentor.press("修改某项")
     await mentor.press("时间")
     await mentor.send("下周三下午3点")
@@ -134,24 +135,16 @@ async def test_an_answer_button_from_before_answers_carried_the_time_asks_again(
 async def test_every_question_of_a_new_session_offers_a_way_back_and_a_way_out(engine, services, clock):
     clock.set(at("2026-12-01 10:00"))
     mentor = await joined(engine, services, "李明教授", 2001)
-
-    def offered() -> list[str]:
-        return [b.label for row in mentor.screens[-1].buttons for b in row]
-
     await mentor.send("/schedule")
-    assert offered() == ["✖️ 取消"], "the first question has nothing to go back to"
+    assert mentor.offered == ["✖️ 取消"], "the first question has nothing to go back to"
     await mentor.send("12月5日 下午3点到5点")
     assert "12月5日" in mentor.said(2) and "15:00–17:00" in mentor.said(2)
-    assert offered() == ["« 上一步", "✖️ 取消"]
+    assert mentor.offered == ["« 上一步", "✖️ 取消"]
     await mentor.press("« 上一步")
-    assert offered() == ["✖️ 取消"]
-    await mentor.send("12月5日 下午3点")
-    await mentor.send("物理楼 302")
-    await mentor.send("开题讨论")
-    await mentor.press("全选")
-    await mentor.press("完成")
+    assert mentor.offered == ["✖️ 取消"]
+    await fill_in(mentor)
     await mentor.press("修改某项")
     await mentor.press("时间")
-    assert offered() == ["« 返回核对", "✖️ 取消"]
+    assert mentor.offered == ["« 返回核对", "✖️ 取消"]
     await mentor.press("✖️ 取消")
     assert "已取消，没有安排任何培养。" in mentor.last
