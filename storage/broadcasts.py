@@ -74,18 +74,17 @@ async def send(session: AsyncSession, broadcast_id: int, *, render: Render, due_
     if not switched:
         return None
     broadcast = await session.get_one(Broadcast, broadcast_id)
-    rows = (await session.execute(
-        select(Person.id, Person.language, Account.language_code)
-        .outerjoin(Account, Account.person_id == Person.id)
-        .where(Person.id.in_(_audience_query(audience_of(broadcast)))).order_by(Person.id))).all()
-    if not rows:
+    recipients = (await session.execute(select(Person.id).where(
+        Person.id.in_(_audience_query(audience_of(broadcast)))).order_by(Person.id))).scalars().all()
+    if not recipients:
         return 0
     await session.execute(upsert(session, BroadcastRecipient).on_conflict_do_nothing(),
-                          [{"broadcast_id": broadcast_id, "person_id": pid} for pid, _, _ in rows])
+                          [{"broadcast_id": broadcast_id, "person_id": pid} for pid in recipients])
+    languages = await people.languages_of(session, recipients)  # one per person, however many accounts
     rendered: dict[str, tuple[str, list[Any]]] = {}
     copies = []
-    for person_id, chosen, client in rows:
-        language = normalize_language(chosen or client)
+    for person_id in recipients:
+        language = normalize_language(languages.get(person_id))
         if language not in rendered:
             rendered[language] = render(language)
         text, buttons = rendered[language]
@@ -93,7 +92,7 @@ async def send(session: AsyncSession, broadcast_id: int, *, render: Render, due_
                        "text": text, "buttons": buttons, "due_at": due_at, "status": "pending", "attempts": 0,
                        "created_at": now})
     await session.execute(upsert(session, OutboxMessage).on_conflict_do_nothing(), copies)
-    return len(rows)
+    return len(recipients)
 
 
 @dataclass
@@ -111,15 +110,19 @@ async def report(session: AsyncSession, broadcast_id: int) -> DeliveryReport:
     """Where each copy stands now: sent, queued, waiting for someone to join, blocked, failed; and RSVPs."""
     key = literal("broadcast:") + cast(BroadcastRecipient.broadcast_id, String) + literal(":") \
         + cast(BroadcastRecipient.person_id, String)
+    # A person with two accounts (Telegram and DingTalk) is one recipient: reachable while any account is.
+    accounts = select(Account.person_id, func.count(Account.id).label("joined"),
+                      func.count(Account.id).filter(Account.unreachable_at.is_(None)).label("reachable")) \
+        .group_by(Account.person_id).subquery()
     rows = await session.execute(
-        select(Person.name, Account.id, Account.unreachable_at, OutboxMessage.status, BroadcastRecipient.rsvp)
+        select(Person.name, accounts.c.joined, accounts.c.reachable, OutboxMessage.status, BroadcastRecipient.rsvp)
         .select_from(BroadcastRecipient).join(Person, Person.id == BroadcastRecipient.person_id)
-        .outerjoin(Account, Account.person_id == BroadcastRecipient.person_id)
+        .outerjoin(accounts, accounts.c.person_id == BroadcastRecipient.person_id)
         .outerjoin(OutboxMessage, OutboxMessage.dedupe_key == key)
         .where(BroadcastRecipient.broadcast_id == broadcast_id).order_by(Person.name))
     found = DeliveryReport()
-    for name, account_id, blocked_at, status, rsvp in rows:
-        state = delivery_of(account_id is not None, blocked_at is not None, status)
+    for name, joined, reachable, status, rsvp in rows:
+        state = delivery_of(bool(joined), bool(joined) and not reachable, status)
         found.counts[state] += 1
         found.names[state].append(name)
         if rsvp in found.rsvp:

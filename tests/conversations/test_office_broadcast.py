@@ -180,3 +180,21 @@ async def test_a_student_on_telegram_and_dingtalk_is_asked_once_to_log_the_event
         asked = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "event_log"))).scalars().all()
     assert len(asked) == 1
     assert sweeper.written["event_follow_up"] == 1, "one student asked, however many accounts they have"
+
+
+async def test_a_student_on_telegram_and_dingtalk_is_one_recipient_in_the_count_and_the_delivery_report(
+        engine, services, clock):
+    from handlers.kit import Incoming
+    from tests.helpers import invite_code
+
+    clock.set(at("2026-11-20 10:00"))
+    await joined(engine, services, "王小明", 1001)
+    await engine.handle(Incoming(user_id=3, chat_id=3, command="start", argument=await invite_code(services, "王小明"),
+                                 channel="dingtalk", update_scope="dingtalk", update_id=90001))  # the same student
+    clerk = await joined(engine, services, "王主任", 9001)
+    await announce_lecture(clerk)
+    assert "已安排发送给 3 人" in clerk.last  # 王小明, 刘思源 and 孙悦: three people, four accounts
+    assert len(await copies(services, "王小明")) == 1
+    await clerk.press("送达情况")
+    assert "共 3 人" in clerk.last and "排队中 1" in clerk.last and "未加入 2" in clerk.last
+    assert clerk.last.count("王小明") <= 1
