@@ -9,7 +9,7 @@ from handlers.views.plans import OpenPlan, plan_text
 from program.audit import AuditAction
 from program.errors import NotFound
 from program.i18n import N_, Translator
-from program.plans import PlanStatus, check_reason
+from program.plans import PlanStatus, check_reason, own_plan
 from program.roles import Role
 from storage import audit, plans
 from storage.models import Person, TrainingPlan
@@ -76,6 +76,9 @@ async def open_plan(ctx: Ctx, tap: OpenPlan) -> Screen:
             text += "\n\n" + ctx.t("Returned before:") + "\n" + "\n".join(earlier)
     if plan.status != PlanStatus.SUBMITTED.value:
         return Screen(text)
+    if own_plan(latest.author_id, plan.student_id, ctx.me.id):
+        return Screen(text + "\n\n" + ctx.t("You wrote this plan (or it is about you), so another person in the "
+                                             "office decides on it."))
     return Screen(text, buttons=rows(Button(ctx.t("✅ Approve"), Approve(plan.id, latest.number)),
                                      Button(ctx.t("↩️ Return with a reason"), SendBack(plan.id, latest.number))))
 

@@ -7,7 +7,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from program.plans import PlanContent, PlanStatus, ensure_decidable, ensure_editable
+from program.plans import PlanContent, PlanStatus, ensure_decidable, ensure_editable, ensure_not_own_plan
 from storage.models import Person, Supervision, TrainingPlan, TrainingPlanVersion
 
 
@@ -99,6 +99,8 @@ async def decide(session: AsyncSession, *, plan_id: int, office_id: int | None, 
         raise NotAllowed(N_("The mentor changed this plan after you opened it. Open it again to read the new "
                             "version."))
     latest = await version(session, plan)
+    if office_id is not None:
+        ensure_not_own_plan(latest.author_id, plan.student_id, office_id)
     status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
     latest.status = plan.status = status.value
     latest.decided_by, latest.decided_at, latest.reason = office_id, now, None if approve else reason

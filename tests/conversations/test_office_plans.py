@@ -144,3 +144,31 @@ async def test_every_question_of_a_plan_offers_a_way_back_and_putting_it_aside(e
     assert mentor.offered == ["« 上一步", "✖️ 先搁置"]
     await mentor.press("« 上一步")
     assert "掌握大学物理力学基础" in mentor.last and mentor.offered == ["✖️ 先搁置"]
+
+
+async def test_a_mentor_who_also_works_in_the_office_never_approves_their_own_plan(engine, services, clock):
+    from tests.helpers import import_roster
+
+    clock.set(at("2026-03-02 10:00"))
+    await import_roster(services, "name,role,school,subject,grade,mentor,teacher\n李明教授,office,山西大学,,,,\n")
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await write_plan(mentor)
+    await mentor.press("发送给管理办公室")
+    async with services.sessions() as session:
+        plan = (await session.execute(select(TrainingPlan))).scalar_one()
+
+    await mentor.send("/plans")  # the office's list: the plan is there, but not theirs to decide
+    await mentor.press("📄 王小明")
+    assert "另一位管理办公室成员" in mentor.last and "批准" not in mentor.offered
+    for payload in (f"opl:ok:{plan.id}:1", f"opl:back:{plan.id}:1"):
+        await mentor.press(payload=payload)
+        if "退回" in mentor.last:  # the reason is asked first; the decision itself is refused
+            await mentor.send("请把阅读书目具体到章节")
+        assert "另一位管理办公室成员" in mentor.last, payload
+    async with services.sessions() as session:
+        assert (await session.execute(select(TrainingPlan.status))).scalar_one() == "submitted"
+        assert (await session.execute(select(AuditEntry))).scalars().all() == []
+
+    clerk = await joined(engine, services, "王主任", 9001)
+    await clerk.press(payload=f"opl:ok:{plan.id}:1")
+    assert "已批准王小明的培养计划" in clerk.said(2)
