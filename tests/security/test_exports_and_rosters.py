@@ -85,6 +85,29 @@ def test_roster_cells_with_control_characters_are_row_errors(env, tmp_path, caps
     assert count(env, Person) == 3
 
 
+async def test_a_mentor_who_is_also_a_student_never_evaluates_themself(engine, services, clock):
+    """The mentor relation is guarded like the teacher's: no self-supervision, so no evaluation of oneself."""
+    from sqlalchemy import func, select
+
+    from storage.models import Evaluation, PersonRole, Supervision
+    from tests.conftest import at
+    from tests.helpers import joined
+
+    clock.set(at("2026-04-03 10:00"))  # the 初期评价 window is open
+    async with services.sessions() as session, session.begin():
+        li = (await session.execute(select(Person).where(Person.name == "李明教授"))).unique().scalar_one()
+        session.add(PersonRole(person_id=li.id, role="student"))
+        li.subject, li.grade = "物理学", "高一"
+    both = await joined(engine, services, "李明教授", 2001)
+    await both.press(payload=f"ev:open:initial:{li.id}")
+    assert both.outcomes[-1] == "refused" and "只能查看自己指导的学生" in (both.toasts[-1] or "")
+    async with services.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Evaluation))).scalar_one() == 0
+    with pytest.raises(Exception, match="(?i)check|constraint"):
+        async with services.sessions() as session, session.begin():
+            session.add(Supervision(student_id=li.id, supervisor_id=li.id, relation="mentor"))
+
+
 async def test_a_person_who_is_both_student_and_teacher_never_confirms_their_own_log(engine, services):
     """Whatever roles a record ends up with (an old import, a hand edit), nobody approves their own work."""
     from sqlalchemy import select
