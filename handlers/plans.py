@@ -7,7 +7,7 @@ from enum import StrEnum
 from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, esc, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.plans import OpenPlan, plan_text
-from handlers.views.students import NOT_YOURS
+from handlers.views.students import NOT_YOURS, page_of
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Translator
 from program.plans import (
@@ -45,6 +45,12 @@ class Write(Payload, flow="mpl", action="write"):
     student_id: int
 
 
+class PlanList(Payload, flow="mpl", action="list"):
+    """A page of the mentor's students and their plans."""
+
+    page: int
+
+
 class Submit(Payload, flow="mpl", action="submit"):
     pass
 
@@ -69,9 +75,20 @@ async def plans_of_mine(ctx: Ctx) -> Screen:
     """A mentor: each student's plan and where it stands. A student: the approved plan."""
     if Role.MENTOR not in ctx.roles:
         return await approved_plan(ctx)
+    return await plans_page(ctx, 0)
+
+
+@planning.button(PlanList, role=Role.MENTOR)
+async def turn_plans_page(ctx: Ctx, tap: PlanList) -> Screen:
+    return await plans_page(ctx, tap.page, replace=True)
+
+
+async def plans_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
+    """One page of the students: a button each, so a mentor of many stays under Telegram's 100 buttons."""
     students = [s for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.exited_at is None]
     if not students:
         return Screen(ctx.t("No students are assigned to you yet. The program office assigns them in the roster."))
+    students, page, pages = page_of(students, page)
     lines, buttons = [ctx.t("📋 <b>Training plans</b> (培养计划) %(year)d", year=_year(ctx))], []
     written = await plans.of_students(ctx.session, [s.id for s in students], _year(ctx))
     for student in students:
@@ -80,7 +97,11 @@ async def plans_of_mine(ctx: Ctx) -> Screen:
         lines.append(ctx.t("• %(name)s: %(status)s", name=student.name, status=status))
         if plan is None or plan.status != PlanStatus.SUBMITTED.value:
             buttons.append(Button(ctx.t.plain("✍️ %(student)s", student=student.name), Write(student.id)))
-    return Screen("\n".join(lines), buttons=rows(*buttons))
+    if pages > 1:
+        lines.append(ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages))
+    nav = rows(Button("◀", PlanList(page - 1)) if page > 0 else None,
+               Button("▶", PlanList(page + 1)) if page + 1 < pages else None)
+    return Screen("\n".join(lines), buttons=rows(*buttons) + nav, replace=replace)
 
 
 async def approved_plan(ctx: Ctx) -> Screen:

@@ -52,3 +52,13 @@ async def test_a_teachers_school_view_pages_its_students(big_school, clock):
     assert "130" in first[-1].text and "第 1/7 页" in first[-1].text
     nudges = await walk(teacher, first, "tch:nudge:")
     assert len(nudges) == STUDENTS
+
+
+async def test_every_one_of_a_mentors_130_students_has_a_plan_button(big_school, clock):
+    engine, services = big_school
+    mentor = await joined(engine, services, "李明教授", 2001)
+    writes = await walk(mentor, await mentor.send("/plan"), "mpl:write:")
+    assert len(writes) == STUDENTS
+    await mentor.press("学生129")  # on the last page: the plan form opens for the 130th
+    assert "学生129" in mentor.last and "🎯" in mentor.last, mentor.last
+
