@@ -8,7 +8,7 @@ from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.links import CannotCome, ChangeRsvp, WillCome
 from handlers.views.sessions import answered, choices, invitation, starts, when_text
-from handlers.views.students import NOT_YOURS
+from handlers.views.students import NOT_YOURS, page_of
 from program.clock import local_now
 from program.errors import InvalidInput, NotAllowed, NotFound
 from program.i18n import N_, Translator, format_moment
@@ -36,10 +36,17 @@ EVERY_STEP = tuple(Step)
 
 class Pick(Payload, flow="ses", action="pick"):
     student_id: int
+    page: int = 0  # the page of the list it was on, shown again
 
 
 class PickAll(Payload, flow="ses", action="all"):
-    pass
+    page: int = 0
+
+
+class WhoPage(Payload, flow="ses", action="who"):
+    """Another page of the students to choose from; the choice so far is kept in the draft."""
+
+    page: int
 
 
 class Chosen(Payload, flow="ses", action="done"):
@@ -59,7 +66,6 @@ form = Wizard(Flows(schedule), order=(Step.WHEN, Step.PLACE, Step.TOPIC, Step.WH
               labels={Step.WHEN: N_("When"), Step.PLACE: N_("Where"), Step.TOPIC: N_("Topic"),
                       Step.WHO: N_("Students")}, cancel=CancelScheduling(), cancel_on_every_step=True)
 FIELD_LIMIT = 200
-STUDENT_BUTTONS = 30  # a mentor has a handful of students; a payload carries one id
 
 
 def _when(ctx: Ctx, draft: dict) -> str:  # the draft's time, as every session's time reads
@@ -134,15 +140,26 @@ async def take_topic(ctx: Ctx, text: str) -> Screen:
 
 
 @form.asks(Step.WHO)
-async def ask_who(ctx: Ctx, *, replace: bool = False) -> Screen:
+async def ask_who(ctx: Ctx, *, page: int = 0, replace: bool = False) -> Screen:
+    """A page of the students, ticked as chosen: the choice lives in the draft, so it survives paging."""
     students = [s for s in await people.students_of(ctx.session, ctx.me.id, "mentor") if s.exited_at is None]
     chosen = set(ctx.state.draft.get("students", []))
-    buttons = [Button(("☑ " if s.id in chosen else "☐ ") + s.name, Pick(s.id))
-               for s in students[:STUDENT_BUTTONS]]
-    return Screen(form.header(ctx, Step.WHO) + "\n" + ctx.t("👥 Which students? Tap to choose, then “Done”."),
-                  replace=replace, buttons=rows(*buttons) + rows(Button(ctx.t("All"), PickAll()),
-                                                                 Button(ctx.t("Done ▶"), Chosen()),
-                                                                 *form.nav(ctx, Step.WHO), per_row=3))
+    shown, page, pages = page_of(students, page)
+    buttons = [Button(("☑ " if s.id in chosen else "☐ ") + s.name, Pick(s.id, page)) for s in shown]
+    text = form.header(ctx, Step.WHO) + "\n" + ctx.t("👥 Which students? Tap to choose, then “Done”.")
+    if pages > 1:
+        text += "\n" + ctx.t("Chosen: %(chosen)d of %(total)d.", chosen=len(chosen & {s.id for s in students}),
+                             total=len(students)) + " " + ctx.t("Page %(page)d of %(pages)d.", page=page + 1,
+                                                                pages=pages)
+    nav = rows(Button("◀", WhoPage(page - 1)) if page > 0 else None,
+               Button("▶", WhoPage(page + 1)) if page + 1 < pages else None)
+    return Screen(text, replace=replace, buttons=rows(*buttons) + nav + rows(
+        Button(ctx.t("All"), PickAll(page)), Button(ctx.t("Done ▶"), Chosen()), *form.nav(ctx, Step.WHO), per_row=3))
+
+
+@schedule.button(WhoPage, role=Role.MENTOR, steps=(Step.WHO,))
+async def turn_who_page(ctx: Ctx, tap: WhoPage) -> Screen:
+    return await ask_who(ctx, page=tap.page, replace=True)
 
 
 @schedule.button(Pick, role=Role.MENTOR, steps=(Step.WHO,))
@@ -154,15 +171,16 @@ async def pick(ctx: Ctx, tap: Pick) -> Screen:
     chosen = set(draft.get("students", []))
     chosen ^= {student}
     draft["students"] = sorted(chosen)
-    return await ask_who(ctx, replace=True)
+    return await ask_who(ctx, page=tap.page, replace=True)
 
 
 @schedule.button(PickAll, role=Role.MENTOR, steps=(Step.WHO,))
 async def pick_all(ctx: Ctx, tap: PickAll) -> Screen:
+    """Every student, on every page, not only the ones shown."""
     draft = ctx.state.draft
     draft["students"] = sorted(s.id for s in await people.students_of(ctx.session, ctx.me.id, "mentor")
                                if s.exited_at is None)
-    return await ask_who(ctx, replace=True)
+    return await ask_who(ctx, page=tap.page, replace=True)
 
 
 @schedule.button(Chosen, role=Role.MENTOR, steps=(Step.WHO,))

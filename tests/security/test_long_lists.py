@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from storage.models import Person, SessionInvitee
 from tests.conftest import at
 from tests.helpers import import_roster, joined, make_engine, make_services
 
@@ -62,3 +64,50 @@ async def test_every_one_of_a_mentors_130_students_has_a_plan_button(big_school,
     await mentor.press("学生129")  # on the last page: the plan form opens for the 130th
     assert "学生129" in mentor.last and "🎯" in mentor.last, mentor.last
 
+
+async def invitees(services) -> set[str]:  # noqa: ANN001
+    async with services.sessions() as session:
+        invited = select(Person.name).join(SessionInvitee, SessionInvitee.student_id == Person.id)
+        return set((await session.execute(invited)).scalars())
+
+
+async def to_the_picker(mentor) -> list:  # noqa: ANN001
+    await mentor.send("/schedule")
+    await mentor.send("12月5日 下午3点")
+    await mentor.send("物理楼 302")
+    return await mentor.send("开题讨论")
+
+
+async def test_the_session_picker_pages_and_keeps_the_choice_across_pages(big_school, clock):
+    """A mentor of 130 can invite the last one too; what was ticked on page 1 is still ticked after paging."""
+    clock.set(at("2026-12-01 10:00"))
+    engine, services = big_school
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await to_the_picker(mentor)
+    await mentor.press("学生000")
+    picks = await walk(mentor, [mentor.screens[-1]], "ses:pick:")
+    assert len(picks) == STUDENTS
+    await mentor.press("学生129")
+    assert "☑ 学生129" in mentor.offered
+    for _ in range(10):  # back to the first page (bounded)
+        if "◀" not in mentor.offered:
+            break
+        await mentor.press("◀")
+    assert "☑ 学生000" in mentor.offered and "☐ 学生001" in mentor.offered and "已选 2/130 人" in mentor.last
+    await mentor.press("完成")
+    assert "学生000" in mentor.last and "学生129" in mentor.last
+    await mentor.press("安排并通知")
+    assert await invitees(services) == {"学生000", "学生129"}
+
+
+async def test_all_in_the_session_picker_invites_every_one_of_130(big_school, clock):
+    clock.set(at("2026-12-01 10:00"))
+    engine, services = big_school
+    mentor = await joined(engine, services, "李明教授", 2001)
+    await to_the_picker(mentor)
+    await mentor.press("全选")
+    await walk(mentor, [mentor.screens[-1]], "ses:pick:")
+    assert "☑ 学生129" in mentor.offered and not [b for b in mentor.offered if b.startswith("☐")]
+    await mentor.press("完成")
+    await mentor.press("安排并通知")
+    assert len(await invitees(services)) == STUDENTS
