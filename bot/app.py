@@ -6,7 +6,7 @@ import logging
 import signal
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,12 +22,12 @@ from handlers.kit import Services
 from handlers.registry import build_engine
 from program.calendar import load_calendar
 from program.clock import Clock
-from scheduler.delivery import DeliveryWorker, RateLimiter
-from scheduler.jobs import Jobs
 from scheduler.leader import Leadership
-from scheduler.reminder_texts import ReminderTexts
-from scheduler.sweeper import Sweeper
 from storage.db import create_engine, migrate, session_factory
+
+if TYPE_CHECKING:  # imported where a process runs the scheduler: a worker without it never loads APScheduler
+    from scheduler.delivery import DeliveryWorker
+    from scheduler.jobs import Jobs
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, roles: Ro
         http.channel = next(c for c in channels if getattr(c, "intake", None) is intake)
     jobs = leadership = None
     if roles.scheduler:
+        from scheduler.jobs import Jobs
+        from scheduler.sweeper import Sweeper
+
         senders = {("telegram" if c.name in ("aiogram", "ptb") else c.name): c for c in channels}
         jobs = Jobs(sessions, delivery_worker(settings, sessions, channels[0], senders, services), services.clock,
                     interval=settings.outbox_interval,
@@ -182,6 +185,9 @@ def delivery_worker(settings: Settings, sessions, channel: Any, senders: dict[st
                     services: Services) -> DeliveryWorker:
     """The outbox's senders under the configured limits, writing reminders in each recipient's language."""
     from datetime import timedelta
+
+    from scheduler.delivery import DeliveryWorker, RateLimiter
+    from scheduler.reminder_texts import ReminderTexts
 
     lease = timedelta(seconds=settings.outbox_lease)
     return DeliveryWorker(sessions, channel, services.clock, RateLimiter(per_second=settings.send_rate),

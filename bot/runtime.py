@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from handlers.kit import Services
-from scheduler.jobs import Jobs
 from scheduler.leader import Leadership
 from storage import runtime
+
+if TYPE_CHECKING:
+    from scheduler.jobs import Jobs
 
 WEBHOOK_SECRET = "telegram_webhook_secret"
 
