@@ -59,20 +59,30 @@ class App:
         return self.channels[0]
 
     async def start(self) -> None:
-        if self.http is not None:  # first, so Telegram finds us listening as soon as setWebhook returns
-            host, port = host_port(self.settings.webhook_listen if self.settings.webhook_url
-                                   else self.settings.http_listen or "127.0.0.1:0")
-            await self.http.start(host, port, self.listen)
+        # A socket handed over (`--workers N`) is already listening and shared: the kernel gives each connection
+        # to whichever worker accepts first, so a worker accepts only once its channels run, never to answer
+        # 503 "starting" while a ready sibling could have taken the update; meanwhile connections wait queued.
+        shared = self.listen is not None
+        if self.http is not None and not shared:  # first, so Telegram finds us listening as soon as setWebhook returns
+            await self._serve()
         for channel in self.channels:
             await channel.start()
             if self.services.bot_username is None:  # asked from getMe at start: the office's invite links
                 self.services.bot_username = getattr(channel, "username", None)
         if self.http is not None:
             self.http.started = True
+            if shared:
+                await self._serve()
         if self.jobs is not None and self.leadership is not None:
             self.jobs.start(sweep_now=False)
             self.jobs.scheduler.pause()  # until this process leads (the leader sweeps what fell due first)
             await self.leadership.try_once()
+
+    async def _serve(self) -> None:
+        assert self.http is not None
+        host, port = host_port(self.settings.webhook_listen if self.settings.webhook_url
+                               else self.settings.http_listen or "127.0.0.1:0")
+        await self.http.start(host, port, self.listen)
 
     async def run(self, stop: asyncio.Event) -> None:
         tasks = [channel.run(stop) for channel in self.channels] if self.roles.updates else [stop.wait()]
