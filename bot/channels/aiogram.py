@@ -5,6 +5,9 @@ import asyncio
 import logging
 from typing import Any
 
+# isort: off
+from bot.channels import aiogram_lib  # noqa: F401 - first: aiogram's models are then built on first use
+# isort: on
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
