@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
@@ -18,10 +19,19 @@ import pytest
 
 T = TypeVar("T")
 
+# How long one update waits for the other. On SQLite both share the single connection, so the other can never
+# arrive while the first holds it: the race tests' SQLite runs set this near zero (`wait_only_where_it_can_race`).
+PATIENCE = 1.0
+
+
+def wait_only_where_it_can_race(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        monkeypatch.setattr(sys.modules[__name__], "PATIENCE", 0.05)
+
 
 class Rendezvous:
-    def __init__(self, parties: int = 2, patience: float = 1.0) -> None:
-        self.parties, self.patience, self.calls = parties, patience, 0
+    def __init__(self, parties: int = 2, patience: float | None = None) -> None:
+        self.parties, self.patience, self.calls = parties, PATIENCE if patience is None else patience, 0
         self._barrier = asyncio.Barrier(parties)
 
     async def meet(self) -> None:
@@ -83,8 +93,9 @@ class Turn:
     lock, the other cannot finish: the first goes on after `patience` and the other waits for its commit.
     """
 
-    def __init__(self, patience: float = 1.0) -> None:
-        self.patience, self.first_read, self.other_done = patience, asyncio.Event(), asyncio.Event()
+    def __init__(self, patience: float | None = None) -> None:
+        self.patience = PATIENCE if patience is None else patience
+        self.first_read, self.other_done = asyncio.Event(), asyncio.Event()
         self.on_done: list[Callable[[], None]] = []  # e.g. the clock moves on: what comes after is later
 
     def after(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:

@@ -22,7 +22,7 @@ from storage.db import create_engine, session_factory
 from storage.models import Account, Evaluation, EvaluationChange, GrowthLog, OutboxMessage, Person, Supervision
 from tests.conftest import at
 from tests.helpers import Chat, import_roster, invite_code, joined, make_engine, make_services
-from tests.security.races import Rendezvous
+from tests.security.races import Rendezvous, wait_only_where_it_can_race
 
 ROSTER = """name,role,school,subject,grade,mentor,teacher
 李明教授,mentor,山西大学,物理学,,,
@@ -37,8 +37,9 @@ CHANGED = "学生在你打开列表之后修改了这篇日志"
 
 
 @pytest.fixture
-async def pair(database_url, clock, calendar):
+async def pair(database_url, clock, calendar, monkeypatch):
     """Two workers: on PostgreSQL with separate pools; on SQLite sharing the single connection."""
+    wait_only_where_it_can_race(monkeypatch, database_url)
     first = create_engine(database_url)
     second = create_engine(database_url) if database_url.startswith("postgresql") else first
     one = make_services(session_factory(first), clock, calendar)

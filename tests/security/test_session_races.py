@@ -21,15 +21,16 @@ from storage.db import create_engine, session_factory
 from storage.models import OutboxMessage, Person, SessionInvitee, TrainingSession
 from tests.conftest import at
 from tests.helpers import import_roster, joined, make_engine, make_services
-from tests.security.races import Turn
+from tests.security.races import Turn, wait_only_where_it_can_race
 
 BROKE = "出了点问题"
 COMING = "你的回复：✅ 参加"
 
 
 @pytest.fixture
-async def pair(database_url, clock, calendar):
+async def pair(database_url, clock, calendar, monkeypatch):
     """Two workers: on PostgreSQL with separate pools; on SQLite sharing the single connection."""
+    wait_only_where_it_can_race(monkeypatch, database_url)
     clock.set(at("2026-12-01 10:00"))
     first = create_engine(database_url)
     second = create_engine(database_url) if database_url.startswith("postgresql") else first
