@@ -56,8 +56,9 @@ nginx:
 lint: install
 	$(BIN)/ruff check . && $(BIN)/mypy
 
+# One worker per core, whole files per worker (module-scoped worlds stay whole); each worker has its own databases.
 test: install lint fonts chromium nginx
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs -n auto --dist loadfile
 
 # Every speed benchmark (bench/run.py); `make bench ARGS=--quick` is the smoke test CI runs (tests/meta).
 bench: install

@@ -119,3 +119,29 @@ async def db(database_url: str):
 @pytest.fixture
 def sessions(db):
     return session_factory(db)
+
+
+# The property suites' example count (tests/security/properties.py), printed at the end of the run. With
+# pytest-xdist each worker counts its own and hands the count to the controller, which prints the sum.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.security.properties import EXAMPLES
+
+        workeroutput["property_examples"] = dict(EXAMPLES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001
+    from tests.security.properties import EXAMPLES
+
+    EXAMPLES.update(getattr(node, "workeroutput", {}).get("property_examples", {}))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    from tests.security.properties import EXAMPLES
+
+    if EXAMPLES:
+        terminalreporter.write_line(f"property suite: {sum(EXAMPLES.values())} examples run "
+                                    f"({', '.join(f'{name} {n}' for name, n in sorted(EXAMPLES.items()))})")
+

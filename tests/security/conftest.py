@@ -16,11 +16,3 @@ async def services(sessions, clock, calendar):
 @pytest.fixture
 def engine(services):
     return make_engine(services)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
-    from tests.security.properties import EXAMPLES
-
-    if EXAMPLES:
-        terminalreporter.write_line(f"property suite: {sum(EXAMPLES.values())} examples run "
-                                    f"({', '.join(f'{name} {n}' for name, n in sorted(EXAMPLES.items()))})")
