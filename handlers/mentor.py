@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, pager, rows
 from handlers.views.links import MyStudents
 from handlers.views.logs import attachment_screens, draft_of, log_button_label, status_line, summary
 from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, SHORT_KIND, my_student, page_of
@@ -72,8 +72,7 @@ async def my_students(ctx: Ctx, tap: MyStudents | None = None) -> Screen:
         lines.append(ctx.t("Tap a student to read their logs."))
     if pages > 1:
         lines.append(ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages))
-    nav = [Button("◀", MyStudents(page - 1)) if page > 0 else None,
-           Button("▶", MyStudents(page + 1)) if page + 1 < pages else None]
+    nav = pager(page, page + 1 < pages, MyStudents)
     return Screen("\n".join(lines), buttons=rows(*(Button(f"👤 {s.name}", StudentLogs(s.id))
                                                    for s in students)) + rows(*nav),
                   replace=tap is not None and tap.page > 0)
@@ -88,8 +87,7 @@ async def student_logs(ctx: Ctx, tap: StudentLogs) -> Screen:
     text = ctx.t("📚 <b>%(name)s</b>: %(total)d growth logs, page %(page)d of %(pages)d.", name=student.name,
                  total=total, page=number + 1, pages=pages)
     buttons = [Button(log_button_label(ctx, log), ReadLog(log.id)) for log in found]
-    nav = [Button("◀", StudentLogs(student.id, number - 1)) if number > 0 else None,
-           Button("▶", StudentLogs(student.id, number + 1)) if number + 1 < pages else None,
+    nav = [*pager(number, number + 1 < pages, lambda n: StudentLogs(student.id, n)),
            Button(ctx.t("« My students"), MyStudents())]
     return Screen(text, buttons=rows(*buttons, per_row=1) + rows(*nav, per_row=3), replace=True)
 

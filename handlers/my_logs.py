@@ -1,7 +1,7 @@
 """A student's own logs: list them, open one with its files, start an edit, copy it for the platform."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, pager, rows
 from handlers.views.links import EditLog, NewLog, OpenMyLog
 from handlers.views.logs import (
     attachment_screens,
@@ -52,8 +52,7 @@ async def list_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
                       buttons=rows(Button(ctx.t("📝 New growth log"), NewLog())), replace=replace)
     pages = (total + PAGE - 1) // PAGE
     buttons = [Button(log_button_label(ctx, log), OpenMyLog(log.id, page)) for log in found]
-    nav = [Button("◀", LogsPage(page - 1)) if page > 0 else None,
-           Button("▶", LogsPage(page + 1)) if page + 1 < pages else None]
+    nav = pager(page, page + 1 < pages, LogsPage)
     text = ctx.t("📚 <b>My growth logs</b> (%(total)d), page %(page)d of %(pages)d. Tap one to open it.\n"
                  "✅ confirmed · ⏳ waiting · ↩️ sent back · 📓 diary (kind “Other”: needs no teacher, not counted as "
                  "a session)", total=total, page=page + 1, pages=pages)

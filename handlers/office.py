@@ -1,7 +1,7 @@
 """The office's overview: students, logs, confirmed sessions and evaluations by school and subject."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, excerpt, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, excerpt, pager, rows
 from handlers.views.evaluations import answer_text
 from handlers.views.links import Overview
 from handlers.views.overview import chart_screen, count_buttons, facts
@@ -77,8 +77,7 @@ async def evaluation_history(ctx: Ctx, tap: HistoryPage) -> Screen:
                            kind=Msgid(KIND_LABELS[kind])) + what)
     if not changes:
         lines.append(ctx.t("No evaluation has been written yet."))
-    nav = rows(Button("◀", HistoryPage(number - 1, tap.drafts)) if number > 0 else None,
-               Button("▶", HistoryPage(number + 1, tap.drafts)) if number + 1 < pages else None,
+    nav = rows(*pager(number, number + 1 < pages, lambda n: HistoryPage(n, tap.drafts)),
                Button(ctx.t("Leave out drafts") if tap.drafts else ctx.t("Show drafts too"),
                       HistoryPage(0, not tap.drafts)), per_row=3)
     return Screen("\n".join(lines), buttons=nav, replace=number > 0 or tap.drafts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, Upload, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, Upload, pager, rows
 from program.audit import AUDIT_LABELS, AuditAction
 from program.roles import Role
 from storage import audit, office, people
@@ -83,7 +83,6 @@ async def audit_trail(ctx: Ctx, tap: AuditPage) -> Screen:
         label = AUDIT_LABELS.get(AuditAction(entry.action)) if entry.action in set(AuditAction) else None
         lines.append(ctx.t("%(when)s · %(who)s %(what)s %(about)s", when=ctx.moment(entry.at), who=entry.actor,
                            what=ctx.t(label) if label else entry.action, about=entry.target or ""))
-    nav = rows(Button("◀", AuditPage(tap.page - 1)) if tap.page > 0 else None,
-               Button("▶", AuditPage(tap.page + 1)) if tap.page + 1 < pages else None)
+    nav = rows(*pager(tap.page, tap.page + 1 < pages, AuditPage))
     return Screen("\n".join(lines), buttons=nav, replace=tap.page > 0)
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, Upload, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, Upload, pager, rows
 from program.audit import AuditAction
 from program.errors import InvalidInput, NotFound
 from program.i18n import N_, Msgid
@@ -87,8 +87,7 @@ async def school_page(ctx: Ctx, tap: School) -> Screen:
         raise NotFound()
     found, total = await office.students_page(ctx.session, tap.school_id, tap.page * PAGE, PAGE)
     buttons = [Button(("🚪 " if s.exited_at else "") + s.name, Card(s.id)) for s in found]
-    nav = [Button("◀", School(tap.school_id, tap.page - 1)) if tap.page > 0 else None,
-           Button("▶", School(tap.school_id, tap.page + 1)) if (tap.page + 1) * PAGE < total else None]
+    nav = pager(tap.page, (tap.page + 1) * PAGE < total, lambda n: School(tap.school_id, n))
     return Screen(ctx.t("🏫 <b>%(school)s</b>: %(n)d students. Tap a name.", school=name, n=total),
                   buttons=rows(*buttons, *nav, Button(ctx.t("🖨 QR invite sheet (PDF)"), Sheet(tap.school_id))),
                   replace=tap.page > 0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, pager, rows
 from handlers.office_notices import result_told
 from program.annual import DIMENSION_LABELS, OUTCOME_LABELS, RATING_LABELS, Dimension, Outcome, Rating
 from program.audit import AuditAction
@@ -79,8 +79,7 @@ async def students(ctx: Ctx, tap: School) -> Screen:
     recorded = await annual.with_result(ctx.session, [s.id for s in found if s.exited_at is None], _year(ctx))
     buttons = [Button(("✓ " if student.id in recorded else "") + student.name, Pick(student.id))
                for student in found if student.exited_at is None]
-    nav = [Button("◀", School(tap.school_id, tap.page - 1)) if tap.page > 0 else None,
-           Button("▶", School(tap.school_id, tap.page + 1)) if (tap.page + 1) * PAGE < total else None]
+    nav = pager(tap.page, (tap.page + 1) * PAGE < total, lambda n: School(tap.school_id, n))
     return Screen(ctx.t("Whose result? (✓ = recorded; tapping it again corrects it)"), buttons=rows(*buttons, *nav),
                   replace=tap.page > 0)
 

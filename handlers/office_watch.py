@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, rows
+from handlers.kit import Button, Ctx, Flow, Payload, Screen, pager, rows
 from handlers.views.links import EvaluationStudents, NewLog
 from handlers.views.overview import Behind, Owing, facts
 from program.audit import AuditAction
@@ -55,8 +55,7 @@ async def behind_pace(ctx: Ctx, tap: Behind) -> Screen:
         lines.append(ctx.t("• %(name)s: %(done)d/%(required)d", name=names.get(student_id, "?"),
                            done=found.confirmed.get(student_id, 0), required=found.required))
     buttons = [Button(ctx.t.plain("🔔 %(name)s", name=names.get(i, "?")), NudgeStudent(i)) for i in shown]
-    nav = [Button("◀", Behind(tap.page - 1)) if tap.page > 0 else None,
-           Button("▶", Behind(tap.page + 1)) if len(ids) > (tap.page + 1) * PAGE else None]
+    nav = pager(tap.page, len(ids) > (tap.page + 1) * PAGE, Behind)
     lines.append("\n" + ctx.t("Tap a name to nudge that student."))
     return Screen("\n".join(lines), buttons=rows(*buttons, *nav), replace=tap.page > 0)
 

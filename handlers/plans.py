@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, esc, rows
+from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, esc, pager, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.plans import OpenPlan, plan_text
 from handlers.views.students import NOT_YOURS, page_of
@@ -99,8 +99,7 @@ async def plans_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
             buttons.append(Button(ctx.t.plain("✍️ %(student)s", student=student.name), Write(student.id)))
     if pages > 1:
         lines.append(ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages))
-    nav = rows(Button("◀", PlanList(page - 1)) if page > 0 else None,
-               Button("▶", PlanList(page + 1)) if page + 1 < pages else None)
+    nav = rows(*pager(page, page + 1 < pages, PlanList))
     return Screen("\n".join(lines), buttons=rows(*buttons) + nav, replace=replace)
 
 

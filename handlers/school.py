@@ -1,7 +1,7 @@
 """A guidance teacher's school: each student's confirmed sessions and last log, who is behind, a nudge."""
 from __future__ import annotations
 
-from handlers.kit import Button, Ctx, Payload, Screen, rows
+from handlers.kit import Button, Ctx, Payload, Screen, pager, rows
 from handlers.teacher import teacher
 from handlers.views.links import NewLog
 from handlers.views.students import page_of
@@ -61,8 +61,7 @@ async def school_page(ctx: Ctx, page: int, *, replace: bool = False) -> Screen:
     if nudges:
         lines.append("\n" + ctx.t("⚠️ = behind the pace needed to reach %(required)d by %(day)s.",
                                   required=year.sessions_required, day=ctx.day(end)))
-    nav = rows(Button("◀", SchoolPage(page - 1)) if page > 0 else None,
-               Button("▶", SchoolPage(page + 1)) if page + 1 < pages else None)
+    nav = rows(*pager(page, page + 1 < pages, SchoolPage))
     return Screen("\n".join(lines), buttons=rows(*nudges) + nav, replace=replace)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, rows
+from handlers.kit import Button, Ctx, Flow, Flows, Payload, Screen, pager, rows
 from handlers.kit.wizard import ChangePart, Wizard
 from handlers.views.links import CannotCome, ChangeRsvp, WillCome
 from handlers.views.sessions import answered, choices, invitation, starts, when_text
@@ -151,8 +151,7 @@ async def ask_who(ctx: Ctx, *, page: int = 0, replace: bool = False) -> Screen:
         text += "\n" + ctx.t("Chosen: %(chosen)d of %(total)d.", chosen=len(chosen & {s.id for s in students}),
                              total=len(students)) + " " + ctx.t("Page %(page)d of %(pages)d.", page=page + 1,
                                                                 pages=pages)
-    nav = rows(Button("◀", WhoPage(page - 1)) if page > 0 else None,
-               Button("▶", WhoPage(page + 1)) if page + 1 < pages else None)
+    nav = rows(*pager(page, page + 1 < pages, WhoPage))
     return Screen(text, replace=replace, buttons=rows(*buttons) + nav + rows(
         Button(ctx.t("All"), PickAll(page)), Button(ctx.t("Done ▶"), Chosen()), *form.nav(ctx, Step.WHO), per_row=3))
 

@@ -14,7 +14,7 @@ from handlers.evaluation.form import (
     year_now,
 )
 from handlers.evaluation.review import review_screen
-from handlers.kit import Button, Ctx, Screen, esc, excerpt, rows
+from handlers.kit import Button, Ctx, Screen, esc, excerpt, pager, rows
 from handlers.views.links import EvaluationStudents
 from handlers.views.logs import activity_label, status_icon
 from handlers.views.students import EVALUATION_MARKS, NO_STUDENTS, my_student, page_of
@@ -70,8 +70,7 @@ async def choose_student(ctx: Ctx, tap: EvaluationStudents) -> Screen:
         text = ctx.t(NO_STUDENTS)
     elif pages > 1:
         text += "\n" + ctx.t("Page %(page)d of %(pages)d.", page=page + 1, pages=pages)
-    nav = [Button("◀", EvaluationStudents(kind, page - 1)) if page > 0 else None,
-           Button("▶", EvaluationStudents(kind, page + 1)) if page + 1 < pages else None,
+    nav = [*pager(page, page + 1 < pages, lambda n: EvaluationStudents(kind, n)),
            Button(ctx.t("« Back"), ChooseKind())]
     return Screen(text, buttons=rows(*buttons) + rows(*nav, per_row=3))
 

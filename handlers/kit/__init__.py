@@ -15,6 +15,7 @@ from handlers.kit.screens import (
     Upload,
     esc,
     excerpt,
+    pager,
     rows,
     settled_label,
 )
@@ -24,6 +25,6 @@ from handlers.kit.taps import SHOWN_SCREENS, remember, shown_buttons, tapped, wa
 __all__ = [
     "MAX_ID", "MAX_PAYLOAD_BYTES", "SETTLED", "SHOWN_SCREENS", "Button", "Ctx", "FileRef", "Flow", "Flows",
     "Handler", "Incoming", "MalformedPayload", "NoSuchId", "Notice", "Payload", "Reply", "Route", "Rows",
-    "Screen", "Services", "Upload", "Stale", "State", "esc", "excerpt", "id_from", "remember", "rows", "settled_label",
-    "shown_buttons", "tapped", "wants_buttons",
+    "Screen", "Services", "Upload", "Stale", "State", "esc", "excerpt", "id_from", "pager", "remember", "rows",
+    "settled_label", "shown_buttons", "tapped", "wants_buttons",
 ]

@@ -112,6 +112,11 @@ def rows(*buttons: Button | None, per_row: int = 2) -> Rows:
     return tuple(tuple(present[i:i + per_row]) for i in range(0, len(present), per_row))
 
 
+def pager(page: int, more: bool, to: Callable[[int], Payload]) -> list[Button | None]:
+    """◀ ▶ under a paged list: to the page before (from the second on) and after (when there is `more`)."""
+    return [Button("◀", to(page - 1)) if page > 0 else None, Button("▶", to(page + 1)) if more else None]
+
+
 def settled_label(label: str) -> str:
     return label if label.startswith("✓ ") else f"✓ {label}"
 
