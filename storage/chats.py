@@ -30,19 +30,23 @@ async def lock_and_claim(session: AsyncSession, channel: str, external_id: int, 
     return claimed == 1
 
 
+# Built once: the statement keeps its compiled form and cache key (a new one per update recomputes both).
+_ACCOUNT_AND_STATE = (
+    select(ConversationState, Account)
+    .outerjoin(Account, and_(Account.channel == ConversationState.channel,
+                             Account.external_id == ConversationState.external_id))
+    .where(ConversationState.channel == bindparam("channel"), ConversationState.external_id == bindparam("external_id"))
+    .options(joinedload(Account.person).joinedload(Person.roles))
+    .with_for_update(of=ConversationState))
+
+
 async def account_and_state(session: AsyncSession, channel: str, external_id: int,
                             ) -> tuple[Account | None, ConversationState | None]:
     """The bound account (person, school, roles) and the conversation state, locked until the update commits.
 
     One statement when the chat has a state row (everyone after their first step); else the account alone.
     """
-    result = await session.execute(
-        select(ConversationState, Account)
-        .outerjoin(Account, and_(Account.channel == ConversationState.channel,
-                                 Account.external_id == ConversationState.external_id))
-        .where(ConversationState.channel == channel, ConversationState.external_id == external_id)
-        .options(joinedload(Account.person).joinedload(Person.roles))
-        .with_for_update(of=ConversationState))
+    result = await session.execute(_ACCOUNT_AND_STATE, {"channel": channel, "external_id": external_id})
     found = result.unique().first()
     if found is None:
         return await people.account_of(session, channel, external_id), None

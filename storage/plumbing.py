@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, delete
+from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,14 +21,18 @@ async def rows_written(session: AsyncSession, statement: Executable, params: dic
     # Such a statement gives a CursorResult, which has the rowcount; Session.execute is typed for any statement.
     return cast("CursorResult[Any]", await session.execute(statement, params)).rowcount or 0
 
+# Built once: a statement object keeps its compiled form and cache key, which a new one per update recomputes.
+_CLAIM = {name: dialect.insert(ProcessedUpdate.__table__).on_conflict_do_nothing()
+          for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_STATES = cast(Table, ConversationState.__table__)
+_WRITE_STATE = update(_STATES).where(_STATES.c.channel == bindparam("chat_channel"),
+                                     _STATES.c.external_id == bindparam("chat_external_id"))
+
+
 async def claim_update(session: AsyncSession, scope: str, update_id: int, now: datetime) -> bool:
     """Records an update id; False when it was handled before (a redelivery to drop)."""
-    statement = (
-        upsert(session, ProcessedUpdate)
-        .values(scope=scope, update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing()
-    )
-    return await rows_written(session, statement) == 1
+    claim = _CLAIM[session.bind.dialect.name if session.bind else "sqlite"]
+    return await rows_written(session, claim, {"scope": scope, "update_id": update_id, "processed_at": now}) == 1
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
     return await rows_written(session, delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
@@ -41,8 +45,8 @@ async def save_state(session: AsyncSession, row: ConversationState | None, chann
     if shown is not None:
         values["shown"] = shown
     if row is not None:
-        for key, value in values.items():
-            setattr(row, key, value)
+        # A plain UPDATE of the locked row: the ORM's unit of work would cost more than the rest of a step.
+        await session.execute(_WRITE_STATE, {"chat_channel": channel, "chat_external_id": external_id, **values})
         return
     statement = upsert(session, ConversationState).values(channel=channel, external_id=external_id, **values)
     await session.execute(statement.on_conflict_do_update(index_elements=["channel", "external_id"], set_=values))
