@@ -9,6 +9,8 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage import sqlite_inloop
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -17,7 +19,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        # async_creator_fn: SQLAlchemy's aiosqlite dialect builds the connection with it, given aiosqlite's arguments.
+        kwargs.setdefault("connect_args", {"timeout": 30, "async_creator_fn": sqlite_inloop.connect})
         # SQLite has one writer at a time; concurrent transactions would spin in its busy handler.
         # One pooled connection makes them queue in asyncio instead, which is several times faster.
         kwargs.setdefault("pool_size", 1)
