@@ -248,7 +248,8 @@ async def cannot_come(ctx: Ctx, tap: CannotCome) -> Screen:
 
 
 async def _invited(ctx: Ctx, session_id: int, *, answering: bool = False) -> TrainingSession:
-    found = await training.invitation(ctx.session, session_id, ctx.me.id, answering=answering)
+    # A cancelled session is found too (only if this student was invited): they are told it was called off
+    found = await training.invitation(ctx.session, session_id, ctx.me.id, answering=answering, cancelled=True)
     if found is None:
         raise NotFound(N_("Session not found. It may have been cancelled, or you were not invited."))
     if found.cancelled_at is not None:

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import OutboxMessage, Person, TrainingSession
+from storage.models import OutboxMessage, Person, SessionInvitee, TrainingSession
 from tests.conftest import at
 from tests.helpers import joined, statements
 
@@ -80,6 +80,27 @@ async def test_my_schedule_lets_the_mentor_move_or_cancel_and_the_students_are_t
     await wang.send("/agenda")
     assert "还没有给你安排" in wang.last
     clock.advance(timedelta(days=1))
+
+
+async def test_changing_the_answer_to_a_session_the_mentor_cancelled_says_it_was_cancelled(engine, services, clock):
+    """王小明 said yes, the mentor called the session off, then 王小明 taps “更改回复” under his old answer."""
+    clock.set(at("2026-12-01 10:00"))
+    mentor = await joined(engine, services, "李明教授", 2001)
+    wang = await joined(engine, services, "王小明", 1001)
+    await schedule(mentor)
+    await wang.press(payload=(await inbox(services, "王小明"))[0].buttons[0][0][1])
+    assert "你的回复：✅ 参加" in wang.last
+    await mentor.send("/agenda")
+    await mentor.press("取消 #1")
+    await mentor.press("确认取消")
+    shown = await wang.press("更改回复")
+    told = wang.toasts[-1] or ""
+    assert "“开题讨论”已被导师取消，无需再回复" in told and "找不到" not in told, told
+    assert wang.outcomes[-1] == "refused" and not any("我来不了" in repr(s.buttons) for s in shown), "nothing to answer"
+    async with services.sessions() as session:
+        answer = (await session.execute(select(SessionInvitee.attending).join(
+            Person, Person.id == SessionInvitee.student_id).where(Person.name == "王小明"))).scalar_one()
+    assert answer is True, "his answer stays as it was"
 
 
 async def test_the_review_of_a_new_session_can_change_one_part(engine, services, clock):
