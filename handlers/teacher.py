@@ -66,6 +66,8 @@ NOT_FOUND = N_("Log not found. It may have been removed, or it is not from your 
 ALREADY_REVIEWED = N_("This log was already reviewed.")
 CHANGED = N_("The student changed this log after the list was shown. Here is the list again; please look "
              "at it once more.")
+OLD_LIST = N_("Nothing was confirmed: that button belongs to a list shown earlier. Here is the list as it is now; "
+              "please look at it once more.")
 LIST = "list"  # the teacher's draft keeps the ids of the list on screen, so its numbers stay as shown
 SHOWN = "shown"  # …and each log's version as shown: confirm-all approves exactly the text that was on screen
 
@@ -202,11 +204,12 @@ def _lost(log: GrowthLog) -> str:
     return ALREADY_REVIEWED if log.status != LogStatus.SUBMITTED.value else CHANGED
 
 
-async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[Listed], int]:
+async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[Listed], int] | None:
     """The logs of a confirm-all still waiting as shown, and how many changed since (left out).
 
     The list the button belongs to is the one its stamp names; each log must still have the version that list
-    showed. A button of an older list (its versions no longer kept) confirms nothing and shows the list again.
+    showed. A button of an older list (its versions no longer kept) confirms nothing and shows the list again;
+    unless a log was edited after that list's time, it is None: no student changed anything, so none is blamed.
     """
     wanted = [id_from(part) for part in ids.split(".") if part][:PAGE]
     found, _ = await logs.logs_at_school(ctx.session, wanted, ctx.me.school_id, reviewer_id=ctx.me.id)
@@ -216,13 +219,24 @@ async def _page_logs(ctx: Ctx, seen: int, ids: str) -> tuple[list[Listed], int]:
     draft = ctx.state.data.get(teacher.name) or {}
     shown = draft.get(SHOWN, {}) if draft.get("seen") == seen else {}
     unchanged = [item for item in pending if shown.get(str(item.log.id)) == item.log.version]
+    if len(unchanged) < len(pending) and not any(_edited(item.log, shown, seen) for item in pending):
+        return None  # an older list's button, or a forged one: nothing was edited
     return unchanged, len(pending) - len(unchanged)
+
+
+def _edited(log: GrowthLog, shown: dict[str, int], seen: int) -> bool:
+    """Whether the student changed the log after the list was shown: its version, else (not kept) its time."""
+    version = shown.get(str(log.id))
+    return log.version != version if version is not None else log.updated_at.timestamp() > seen
 
 
 @teacher.button(ConfirmAll, role=Role.TEACHER)
 async def ask_confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
     """Confirming several at once is asked first, naming each: a tap in passing changes nothing."""
-    found, changed = await _page_logs(ctx, tap.seen, tap.ids)
+    page = await _page_logs(ctx, tap.seen, tap.ids)
+    if page is None:
+        return await confirm_page(ctx, note=ctx.t(OLD_LIST))
+    found, changed = page
     if changed or not found:
         return await confirm_page(ctx, note=ctx.t(CHANGED))
     lines = [ctx.t.plural("Confirm this %(n)d log?", "Confirm these %(n)d logs?", len(found))]
@@ -235,7 +249,10 @@ async def ask_confirm_all(ctx: Ctx, tap: ConfirmAll) -> Screen:
 @teacher.button(ConfirmAllSure, role=Role.TEACHER)
 async def confirm_all(ctx: Ctx, tap: ConfirmAllSure) -> Screen:
     """Confirms the page the teacher saw; each id is checked again; others', reviewed or changed ones are skipped."""
-    unchanged, changed = await _page_logs(ctx, tap.seen, tap.ids)
+    page = await _page_logs(ctx, tap.seen, tap.ids)
+    if page is None:
+        return await confirm_page(ctx, replace=True, note=ctx.t(OLD_LIST))
+    unchanged, changed = page
     confirmed = await _confirm(ctx, [item.log for item in unchanged])
     changed += len(unchanged) - len(confirmed)
     names = {item.log.id: item.name for item in unchanged}

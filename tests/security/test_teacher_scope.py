@@ -108,3 +108,20 @@ async def test_a_diary_entry_is_not_even_counted_in_what_the_mentor_and_the_teac
     school_view, students = shown(await zhang.send("/school")), shown(await li.send("/students"))
     assert "王小明：已确认 0/10 · 最近日志 还没有日志" in school_view, school_view
     assert "本月日志 0 篇 · 最近活动 —" in students, students
+
+
+
+async def test_a_forged_confirm_all_mixing_in_another_teachers_log_confirms_nothing_and_claims_no_edit(school):
+    """周敏's list holds 刘洋's two logs; a forged “确认全部” adds 王小明's (张丽's) with no list's stamp."""
+    engine, services = school
+    wang, liu = await joined(engine, services, "王小明", 1001), await joined(engine, services, "刘洋", 1002)
+    zhou = await joined(engine, services, "周敏", 3002)
+    logs = [await file(wang), await file(liu), await file(liu, did="读了第二章")]
+    await zhou.send("/confirm")
+    ids = zhou.find("全部确认").payload.split(":")[-1]
+    assert ids == f"{logs[1]}.{logs[2]}", ids
+    for action in ("allsure", "all"):  # “确认全部” itself, and the question before it
+        said = shown(await zhou.press(payload=f"tch:{action}:9999999999:{ids}.{logs[0]}"))
+        assert [await status(services, log) for log in logs] == ["submitted"] * 3
+        assert "修改" not in said and "已确认 0 条" not in said, said  # nobody edited anything
+        assert "没有确认任何日志" in said and "刘洋" in said and "王小明" not in said, said
