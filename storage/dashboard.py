@@ -23,7 +23,7 @@ async def overview(session: AsyncSession, year: ProgramYear, today: date) -> Ove
     facts = [StudentFacts(s.id, s.name, s.school.name, s.subject, tuple(sorted(mentors[s.id])), s.exited_at is not None)
              for s in students]
     start, end = year.training
-    found = await logs.activities(session, [s.id for s in students], start, end)
+    found = await logs.activities(session, [s.id for s in students], start, end, shared_only=True)  # no diary
     submitted = {(student_id, EvaluationKind(kind)) for student_id, kind in await session.execute(
         select(Evaluation.student_id, Evaluation.kind).where(
             Evaluation.program_year == year.year, Evaluation.status == EvaluationStatus.SUBMITTED.value))}

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.models import AuditEntry, OutboxMessage, Person, WindowOverride
+from storage.models import AuditEntry, GrowthLog, OutboxMessage, Person, WindowOverride
 from tests.conftest import at
 from tests.helpers import joined, statements
 
@@ -103,3 +103,25 @@ async def test_a_nudge_reads_only_that_students_logs_not_the_whole_program(engin
     assert "王小明" in clerk.last and "提醒" in clerk.last
     reads = [s for s in ran if s.lstrip().upper().startswith("SELECT") and "conversation_states" not in s]
     assert len(reads) <= 4, reads  # the student (with their roles), their logs this year, their language
+
+
+async def test_a_diary_entry_is_not_counted_in_the_offices_totals(engine, services, clock):
+    """孙悦, the only student of 山西省实验中学, wrote only a diary entry (“其他”): hers alone, no log to the office."""
+    clock.set(at("2026-11-20 10:00"))
+    sun = await joined(engine, services, "孙悦", 1003)
+    await sun.send("/log")
+    await sun.press("其他")
+    await sun.press("今天")
+    await sun.send("我的私人日记：最近有点累")
+    await sun.press("下一步")
+    await sun.press("跳过")
+    await sun.press("跳过")
+    await sun.send("1")
+    await sun.press("去核对")
+    await sun.press("提交")
+    async with services.sessions() as session:
+        assert (await session.execute(select(GrowthLog.kind))).scalars().all() == ["other"], "the entry is stored"
+    clerk = await joined(engine, services, "王主任", 9001)
+    text = (await clerk.send("/overview"))[-1].text
+    assert "• 山西省实验中学：学生 1 人 · 日志 0 篇" in text, text
+    assert "• 物理学：学生 2 人 · 日志 0 篇" in text and "成长日志 0 篇" in text and "0/0 篇" in text, text
