@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,6 +119,17 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
             "cpu_seconds": round(cpu, 3), "updates_per_cpu_second": round(answered / cpu, 1) if cpu else None}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """One engine's and kind's runs summed up by their medians (the counts are the same in every round)."""
+    summary = dict(runs[0])
+    summary.pop("round", None)
+    for key in ("seconds", "updates_per_second", "peak_rss_mib", "cpu_seconds", "updates_per_cpu_second"):
+        values = [r[key] for r in runs if r.get(key) is not None]
+        summary[key] = round(median(values), 3) if values else None
+    summary["answered"] = min(r["answered"] for r in runs)
+    return summary
+
+
 WARM_UP = 5  # messages answered before measuring: the first of a kind builds the libraries' models (aiogram)
 
 
@@ -212,33 +224,44 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--messages", type=int, default=10, help="messages per student")
-    parser.add_argument("--quick", action="store_true", help="a smoke test: 10 students, 3 messages each")
+    parser.add_argument("--rounds", type=int, default=3, help="echo/flow pairs per engine, interleaved (medians)")
+    parser.add_argument("--quick", action="store_true", help="a smoke test: 10 students, 3 messages each, 1 round")
     parser.add_argument("--out", type=Path, default=RESULTS.parent, help="where the JSON goes")
     args = parser.parse_args()
     if args.quick:
-        args.students, args.messages = 10, 3
+        args.students, args.messages, args.rounds = 10, 3, 1
     workdir = ROOT / "bench" / "results" / "tmp"
     workdir.mkdir(parents=True, exist_ok=True)
     for old in workdir.glob("*.db*"):
         old.unlink()
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
         os.sched_setaffinity(0, {1})
-    runs = []
-    for engine_name in ("aiogram", "ptb"):
-        for kind in ("echo", "flow"):
-            run = await run_load(kind, engine_name, args.students, args.messages, workdir)
-            runs.append(run)
-            print(f"{engine_name:8s} {kind:5s} {run['answered']:5d}/{run['updates']} answered in {run['seconds']:7.2f}s"
-                  f" = {run['updates_per_second']:8.1f} updates/s, {run['updates_per_cpu_second']} per CPU-second,"
-                  f" peak RSS {run['peak_rss_mib']} MiB")
+    rounds: list[dict] = []
+    # Echo and flow alternate, round after round, so a change in the machine's load hits both alike; a ratio is
+    # taken within one round (the two runs next to each other), and the medians over the rounds are reported.
+    for round_ in range(args.rounds):
+        for engine_name in ("aiogram", "ptb"):
+            for kind in ("echo", "flow"):
+                for old in workdir.glob(f"{kind}-{engine_name}.db*"):
+                    old.unlink()
+                run = await run_load(kind, engine_name, args.students, args.messages, workdir)
+                rounds.append({**run, "round": round_ + 1})
+                print(f"round {round_ + 1}: {engine_name:8s} {kind:5s} {run['answered']:5d}/{run['updates']}"
+                      f" answered in {run['seconds']:7.2f}s = {run['updates_per_second']:8.1f} updates/s,"
+                      f" {run['updates_per_cpu_second']} per CPU-second, peak RSS {run['peak_rss_mib']} MiB")
+    runs = [median_run([r for r in rounds if r["engine"] == engine_name and r["kind"] == kind])
+            for engine_name in ("aiogram", "ptb") for kind in ("echo", "flow")]
     ratios, cpu_ratios = {}, {}
     for engine_name in ("aiogram", "ptb"):
-        echo, flow = (next(r for r in runs if r["engine"] == engine_name and r["kind"] == k) for k in ("echo", "flow"))
-        ratios[engine_name] = round(flow["updates_per_second"] / echo["updates_per_second"], 3)
-        if echo["updates_per_cpu_second"] and flow["updates_per_cpu_second"]:
-            cpu_ratios[engine_name] = round(flow["updates_per_cpu_second"] / echo["updates_per_cpu_second"], 3)
+        pairs = [tuple(next(r for r in rounds if r["engine"] == engine_name and r["kind"] == k and r["round"] == n)
+                       for k in ("echo", "flow")) for n in range(1, args.rounds + 1)]
+        ratios[engine_name] = round(median(f["updates_per_second"] / e["updates_per_second"] for e, f in pairs), 3)
+        by_cpu = [f["updates_per_cpu_second"] / e["updates_per_cpu_second"] for e, f in pairs
+                  if e["updates_per_cpu_second"] and f["updates_per_cpu_second"]]
+        if by_cpu:
+            cpu_ratios[engine_name] = round(median(by_cpu), 3)
         print(f"{engine_name}: flow step / bare echo = {ratios[engine_name]:.2f} (wall clock), "
-              f"{cpu_ratios.get(engine_name)} (per CPU-second)")
+              f"{cpu_ratios.get(engine_name)} (per CPU-second); medians of {args.rounds} rounds")
     sql = await statements_per_update(workdir)
     for path, count in sql.items():
         print(f"SQL statements — {path}: {count}")
@@ -247,7 +270,8 @@ async def main() -> int:
     target.write_text(json.dumps({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "students": args.students,
-        "messages_per_student": args.messages, "database": "SQLite (file, WAL)", "runs": runs,
+        "messages_per_student": args.messages, "database": "SQLite (file, WAL)", "rounds": args.rounds,
+        "runs": runs, "every_run": rounds,
         "flow_to_echo_ratio": ratios, "flow_to_echo_ratio_by_cpu": cpu_ratios,
         "sql_statements_per_update": sql}, ensure_ascii=False, indent=2),
         encoding="utf-8")
