@@ -36,13 +36,20 @@ def run(tree: Path, script: str, out: Path, quick: bool) -> dict:
 
 
 def key_numbers(throughput: dict, latency: dict) -> dict:
-    numbers = {f"{r['engine']} {r['kind']} updates/s": r["updates_per_second"] for r in throughput["runs"]}
-    numbers |= {f"{r['engine']} {r['kind']} peak RSS MiB": r.get("peak_rss_mib") for r in throughput["runs"]}
-    numbers |= {f"{r['engine']} {r['kind']} updates per CPU-second": r.get("updates_per_cpu_second")
-                for r in throughput["runs"]}
+    def name(r: dict) -> str:
+        return f"{r['engine']} {r['kind']}" + (" on PostgreSQL" if r.get("database") == "postgresql" else "")
+
+    numbers = {f"{name(r)} updates/s": r["updates_per_second"] for r in throughput["runs"]}
+    numbers |= {f"{name(r)} peak RSS MiB": r.get("peak_rss_mib") for r in throughput["runs"]}
+    numbers |= {f"{name(r)} updates per CPU-second": r.get("updates_per_cpu_second") for r in throughput["runs"]}
     numbers |= {f"{engine} log step / echo": ratio for engine, ratio in throughput["flow_to_echo_ratio"].items()}
     numbers |= {f"{engine} log step / echo, per CPU-second": ratio
                 for engine, ratio in throughput.get("flow_to_echo_ratio_by_cpu", {}).items()}
+    on_postgresql = throughput.get("postgresql", {})
+    numbers |= {f"{engine} log step / echo on PostgreSQL, per CPU-second of the bot": ratio
+                for engine, ratio in on_postgresql.get("flow_to_echo_ratio_by_cpu", {}).items()}
+    numbers |= {f"{engine} log step / echo on PostgreSQL, per CPU-second of the bot and PostgreSQL": ratio
+                for engine, ratio in on_postgresql.get("flow_to_echo_ratio_by_cpu_with_database", {}).items()}
     numbers |= {f"SQL: {path}": count for path, count in throughput["sql_statements_per_update"].items()}
     for database, result in latency.get("databases", {}).items():
         for label in ("log_steps", "all_updates"):

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, select  # noqa: E402
 
+from bench.reminder_sweeps import database_cpu  # noqa: E402
 from bot.emulator import BotApiEmulator  # noqa: E402
 from handlers.kit import Incoming, Services  # noqa: E402
 from handlers.registry import build_engine  # noqa: E402
@@ -38,6 +39,14 @@ from storage.roster import apply_roster  # noqa: E402
 
 TOKEN = "123456:BENCH"
 RESULTS = ROOT / "bench" / "results" / "throughput.json"
+PG_DATABASE = "yingcai_bench_throughput"
+
+
+async def fresh_database(name: str) -> str | None:
+    """An empty PostgreSQL database (the test server's), or None when PostgreSQL does not answer."""
+    from bench.scaling import fresh_database as fresh  # scaling imports this module
+
+    return await fresh(name)
 
 
 def roster(students: int) -> str:
@@ -74,8 +83,11 @@ def pinned(cpu: int):  # noqa: ANN201
     return pin
 
 
-async def run_load(kind: str, engine_name: str, students: int, per_student: int, workdir: Path) -> dict:
-    url = f"sqlite+aiosqlite:///{workdir / f'{kind}-{engine_name}.db'}"
+async def run_load(kind: str, engine_name: str, students: int, per_student: int, workdir: Path,
+                   url: str | None = None) -> dict:
+    """One run: `kind` "echo" (the bare echo bot) or "flow" (the bot's log step, on `url`, by default SQLite)."""
+    url = url or f"sqlite+aiosqlite:///{workdir / f'{kind}-{engine_name}.db'}"
+    probe = create_engine(url) if kind == "flow" and url.startswith("postgresql") else None
     async with BotApiEmulator(token=TOKEN, bot_id=123456, bot_username="bench_bot") as emu:
         env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.url, "BOT_ENGINE": engine_name,
                "DATABASE_URL": url, "YINGCAI_POLL_TIMEOUT": "2", "LOG_LEVEL": "WARNING"}
@@ -97,6 +109,7 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
             await warm_up(emu, users[:WARM_UP])
             before = len(emu.calls_to("sendMessage"))
             cpu_before = cpu_seconds(process.pid)
+            database_before = await database_cpu(probe) if probe else 0.0
             started = time.perf_counter()
             for round_ in range(per_student):
                 for user in users:
@@ -106,6 +119,7 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
                 await asyncio.sleep(0.01)
             elapsed = time.perf_counter() - started
             cpu = cpu_seconds(process.pid) - cpu_before
+            database = await database_cpu(probe) - database_before if probe else None
             answered = len(emu.calls_to("sendMessage")) - before
             peak_rss = peak_rss_mib(process.pid)
         finally:
@@ -114,16 +128,24 @@ async def run_load(kind: str, engine_name: str, students: int, per_student: int,
                 await asyncio.wait_for(process.wait(), 15)
             except asyncio.TimeoutError:
                 process.kill()
-    return {"kind": kind, "engine": engine_name, "updates": total, "answered": answered,
-            "seconds": round(elapsed, 3), "updates_per_second": round(answered / elapsed, 1), "peak_rss_mib": peak_rss,
-            "cpu_seconds": round(cpu, 3), "updates_per_cpu_second": round(answered / cpu, 1) if cpu else None}
+            if probe:
+                await probe.dispose()
+    run = {"kind": kind, "engine": engine_name, "database": url.split("+")[0] if kind == "flow" else None,
+           "updates": total, "answered": answered, "seconds": round(elapsed, 3),
+           "updates_per_second": round(answered / elapsed, 1), "peak_rss_mib": peak_rss, "cpu_seconds": round(cpu, 3),
+           "updates_per_cpu_second": round(answered / cpu, 1) if cpu else None}
+    if database is not None:  # PostgreSQL works in its own processes: its CPU for this run, and the sum
+        run["database_cpu_seconds"] = round(database, 3)
+        run["updates_per_cpu_second_with_database"] = round(answered / (cpu + database), 1) if cpu + database else None
+    return run
 
 
 def median_run(runs: list[dict]) -> dict:
     """One engine's and kind's runs summed up by their medians (the counts are the same in every round)."""
     summary = dict(runs[0])
     summary.pop("round", None)
-    for key in ("seconds", "updates_per_second", "peak_rss_mib", "cpu_seconds", "updates_per_cpu_second"):
+    for key in ("seconds", "updates_per_second", "peak_rss_mib", "cpu_seconds", "updates_per_cpu_second",
+                "database_cpu_seconds", "updates_per_cpu_second_with_database"):
         values = [r[key] for r in runs if r.get(key) is not None]
         summary[key] = round(median(values), 3) if values else None
     summary["answered"] = min(r["answered"] for r in runs)
@@ -226,6 +248,7 @@ async def main() -> int:
     parser.add_argument("--messages", type=int, default=10, help="messages per student")
     parser.add_argument("--rounds", type=int, default=3, help="echo/flow pairs per engine, interleaved (medians)")
     parser.add_argument("--quick", action="store_true", help="a smoke test: 10 students, 3 messages each, 1 round")
+    parser.add_argument("--no-postgresql", action="store_true", help="SQLite only (--quick is SQLite only)")
     parser.add_argument("--out", type=Path, default=RESULTS.parent, help="where the JSON goes")
     args = parser.parse_args()
     if args.quick:
@@ -236,32 +259,56 @@ async def main() -> int:
         old.unlink()
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
         os.sched_setaffinity(0, {1})
+    postgresql = None if args.quick or args.no_postgresql else await fresh_database(PG_DATABASE)
+    kinds = [("echo", None), ("flow", None)] + ([("flow", postgresql)] if postgresql else [])
     rounds: list[dict] = []
     # Echo and flow alternate, round after round, so a change in the machine's load hits both alike; a ratio is
-    # taken within one round (the two runs next to each other), and the medians over the rounds are reported.
+    # taken within one round (the runs next to each other), and the medians over the rounds are reported.
     for round_ in range(args.rounds):
         for engine_name in ("aiogram", "ptb"):
-            for kind in ("echo", "flow"):
+            for kind, url in kinds:
                 for old in workdir.glob(f"{kind}-{engine_name}.db*"):
                     old.unlink()
-                run = await run_load(kind, engine_name, args.students, args.messages, workdir)
+                if url is not None:
+                    url = await fresh_database(PG_DATABASE)
+                run = await run_load(kind, engine_name, args.students, args.messages, workdir, url)
                 rounds.append({**run, "round": round_ + 1})
-                print(f"round {round_ + 1}: {engine_name:8s} {kind:5s} {run['answered']:5d}/{run['updates']}"
-                      f" answered in {run['seconds']:7.2f}s = {run['updates_per_second']:8.1f} updates/s,"
-                      f" {run['updates_per_cpu_second']} per CPU-second, peak RSS {run['peak_rss_mib']} MiB")
-    runs = [median_run([r for r in rounds if r["engine"] == engine_name and r["kind"] == kind])
-            for engine_name in ("aiogram", "ptb") for kind in ("echo", "flow")]
-    ratios, cpu_ratios = {}, {}
+                database = f" on {run['database']}" if run["database"] else ""
+                print(f"round {round_ + 1}: {engine_name:8s} {kind}{database}: {run['answered']}/{run['updates']}"
+                      f" answered in {run['seconds']:.2f}s = {run['updates_per_second']:.1f} updates/s,"
+                      f" {run['updates_per_cpu_second']} per CPU-second"
+                      + (f" ({run['updates_per_cpu_second_with_database']} with PostgreSQL's CPU)"
+                         if "database_cpu_seconds" in run else "") + f", peak RSS {run['peak_rss_mib']} MiB")
+    groups = [(engine_name, kind, database) for engine_name in ("aiogram", "ptb")
+              for kind, database in (("echo", None), ("flow", "sqlite"), ("flow", "postgresql"))]
+    runs = [median_run(found) for group in groups
+            if (found := [r for r in rounds if (r["engine"], r["kind"], r["database"]) == group])]
+    ratios: dict[str, dict[str, float]] = {"sqlite": {}, "postgresql": {}}
+    cpu_ratios: dict[str, dict[str, float]] = {"sqlite": {}, "postgresql": {}}
+    with_database: dict[str, float] = {}
     for engine_name in ("aiogram", "ptb"):
-        pairs = [tuple(next(r for r in rounds if r["engine"] == engine_name and r["kind"] == k and r["round"] == n)
-                       for k in ("echo", "flow")) for n in range(1, args.rounds + 1)]
-        ratios[engine_name] = round(median(f["updates_per_second"] / e["updates_per_second"] for e, f in pairs), 3)
-        by_cpu = [f["updates_per_cpu_second"] / e["updates_per_cpu_second"] for e, f in pairs
-                  if e["updates_per_cpu_second"] and f["updates_per_cpu_second"]]
-        if by_cpu:
-            cpu_ratios[engine_name] = round(median(by_cpu), 3)
-        print(f"{engine_name}: flow step / bare echo = {ratios[engine_name]:.2f} (wall clock), "
-              f"{cpu_ratios.get(engine_name)} (per CPU-second); medians of {args.rounds} rounds")
+        for database in ("sqlite", "postgresql"):
+            pairs = [(echo, flow) for n in range(1, args.rounds + 1)
+                     for echo in rounds if (echo["engine"], echo["kind"], echo["round"]) == (engine_name, "echo", n)
+                     for flow in rounds if (flow["engine"], flow["kind"], flow["database"], flow["round"])
+                     == (engine_name, "flow", database, n)]
+            if not pairs:
+                continue
+            ratios[database][engine_name] = round(median(
+                f["updates_per_second"] / e["updates_per_second"] for e, f in pairs), 3)
+            by_cpu = [f["updates_per_cpu_second"] / e["updates_per_cpu_second"] for e, f in pairs
+                      if e["updates_per_cpu_second"] and f["updates_per_cpu_second"]]
+            if by_cpu:
+                cpu_ratios[database][engine_name] = round(median(by_cpu), 3)
+            both = [f["updates_per_cpu_second_with_database"] / e["updates_per_cpu_second"] for e, f in pairs
+                    if e["updates_per_cpu_second"] and f.get("updates_per_cpu_second_with_database")]
+            if both:
+                with_database[engine_name] = round(median(both), 3)
+            print(f"{engine_name} on {database}: flow step / bare echo = {ratios[database][engine_name]:.2f} (wall"
+                  f" clock), {cpu_ratios[database].get(engine_name)} (per CPU-second of the bot)"
+                  + (f", {with_database[engine_name]} (per CPU-second of the bot and PostgreSQL)"
+                     if database == "postgresql" and engine_name in with_database else "")
+                  + f"; medians of {args.rounds} rounds")
     sql = await statements_per_update(workdir)
     for path, count in sql.items():
         print(f"SQL statements — {path}: {count}")
@@ -270,9 +317,12 @@ async def main() -> int:
     target.write_text(json.dumps({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "students": args.students,
-        "messages_per_student": args.messages, "database": "SQLite (file, WAL)", "rounds": args.rounds,
-        "runs": runs, "every_run": rounds,
-        "flow_to_echo_ratio": ratios, "flow_to_echo_ratio_by_cpu": cpu_ratios,
+        "messages_per_student": args.messages, "database": "SQLite (file, WAL); PostgreSQL where it answers",
+        "rounds": args.rounds, "runs": runs, "every_run": rounds,
+        "flow_to_echo_ratio": ratios["sqlite"], "flow_to_echo_ratio_by_cpu": cpu_ratios["sqlite"],
+        "postgresql": {"flow_to_echo_ratio": ratios["postgresql"],
+                       "flow_to_echo_ratio_by_cpu": cpu_ratios["postgresql"],
+                       "flow_to_echo_ratio_by_cpu_with_database": with_database},
         "sql_statements_per_update": sql}, ensure_ascii=False, indent=2),
         encoding="utf-8")
     print(f"written to {target}")
