@@ -74,8 +74,8 @@ async def program_numbers(session: AsyncSession, year: int, training: tuple[date
     is_student = exists().where(PersonRole.person_id == Person.id, PersonRole.role == Role.STUDENT.value)
     active = (Person.exited_at.is_(None), is_student)
     students = (await session.execute(select(func.count()).select_from(Person).where(*active))).scalar_one()
-    logs = (await session.execute(select(func.count()).select_from(GrowthLog)
-                                  .where(GrowthLog.activity_date.between(*training)))).scalar_one()
+    logs = (await session.execute(select(func.count()).select_from(GrowthLog).where(  # a diary entry is not a log
+        GrowthLog.activity_date.between(*training), GrowthLog.kind.in_(SESSION_KINDS)))).scalar_one()
     waiting = (await session.execute(select(func.count()).select_from(GrowthLog).where(
         GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(SESSION_KINDS)))).scalar_one()
     behind = 0

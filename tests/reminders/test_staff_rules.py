@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from program.evaluations import EvaluationKind
 from storage import evaluations
-from storage.models import Account, Person
+from storage.models import Account, GrowthLog, Person
 from tests.helpers import Chat
 from tests.reminders.conftest import Program, Sent
 from tests.reminders.test_progress_rules import confirmed_sessions
@@ -140,3 +140,23 @@ async def test_the_office_gets_a_monday_summary_with_outstanding_evaluations_and
     assert summary.payloads == ["office:overview"]
     screens = await office.press(payload="office:overview")
     assert "项目概况" in screens[-1].text
+
+
+async def test_the_offices_monday_summary_does_not_count_a_students_private_diary_entry(program: Program):
+    office = await program.join("王主任")
+    sun = await program.join("孙悦")
+    await program.at("2027-04-01 10:00")
+    await sun.send("/log")
+    await sun.press("其他")  # a diary entry: hers alone, never a log for the office
+    await sun.press("今天")
+    await sun.send("我的私人日记：最近有点累")
+    await sun.press("下一步")
+    await sun.press("跳过")
+    await sun.press("跳过")
+    await sun.send("1")
+    await sun.press("去核对")
+    await sun.press("提交")
+    async with program.services.sessions() as session:
+        assert (await session.execute(select(GrowthLog.kind))).scalars().all() == ["other"], "the entry is stored"
+    [summary] = mine(await program.at("2027-04-05 08:30"), office, "每周汇总")
+    assert "本年度成长日志 0 篇" in summary.text, summary.text
