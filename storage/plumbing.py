@@ -7,6 +7,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import ConversationState, ProcessedUpdate
 
@@ -47,6 +48,8 @@ async def save_state(session: AsyncSession, row: ConversationState | None, chann
     if row is not None:
         # A plain UPDATE of the locked row: the ORM's unit of work would cost more than the rest of a step.
         await session.execute(_WRITE_STATE, {"chat_channel": channel, "chat_external_id": external_id, **values})
+        for key, value in values.items():  # the loaded row says what is stored now, without a second write
+            set_committed_value(row, key, value)
         return
     statement = upsert(session, ConversationState).values(channel=channel, external_id=external_id, **values)
     await session.execute(statement.on_conflict_do_update(index_elements=["channel", "external_id"], set_=values))
