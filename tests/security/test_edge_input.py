@@ -31,6 +31,23 @@ async def test_a_nul_in_a_log_is_dropped_and_the_log_files(engine, services):
     assert log.attachments[0].file_name == "笔记.pdf"
 
 
+async def test_a_file_whose_id_carries_a_lone_surrogate_still_leaves_the_students_data_exportable(engine, services):
+    """A broken client's file id ("\ud83e": half an emoji) sat in the draft, and /mydata then failed to encode it."""
+    student = await joined(engine, services, "王小明", 1001)
+    await student.send("/log")
+    await student.press("阅读")
+    await student.press("今天")
+    await student.send("读了第一章")
+    await student.press("下一步")
+    await student.press("跳过")
+    await student.press("跳过")
+    await student.send("1")
+    await student.send_file("photo", "F\ud83e\x00照片")
+    screens = await student.send("/mydata")
+    assert BROKE not in student.said(2), student.said(2)
+    assert "F照片" in screens[-1].upload.data.decode(), "the draft's file, cleaned, is in the export"
+
+
 async def test_an_id_beyond_the_database_range_reads_as_not_found(engine, services):
     student = await joined(engine, services, "王小明", 1001)
     teacher = await joined(engine, services, "张丽", 3001)
