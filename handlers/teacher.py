@@ -4,8 +4,18 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from handlers.kit import Button, Ctx, Flow, Payload, Screen, esc, excerpt, id_from, rows
+from handlers.kit import Button, Ctx, Flow, Screen, esc, excerpt, id_from, rows
 from handlers.kit.payloads import Stamp
+from handlers.teacher_buttons import (
+    ConfirmAll,
+    ConfirmAllSure,
+    ConfirmLog,
+    KeepList,
+    KeepPending,
+    SeeLog,
+    SendBack,
+    UndoReview,
+)
 from handlers.views.links import OpenMyLog, PendingConfirmations
 from handlers.views.logs import activity_label, attachment_screens, draft_of, hours_text, summary
 from program.errors import NotAllowed, NotFound
@@ -24,41 +34,6 @@ class Step(StrEnum):
 
 teacher = Flow("tch", Step, done_hint=N_("That log is no longer waiting for a reason. Send /confirm to see the "
                                          "list as it is now."))
-
-
-class ConfirmLog(Payload, flow="tch", action="ok"):
-    log_id: int
-    version: int  # the log's version as shown: a log changed since, by a millisecond, is not confirmed from it
-
-
-class ConfirmAll(Payload, flow="tch", action="all"):
-    seen: Stamp
-    ids: str  # "12.13.14": the logs on the page the teacher saw
-
-
-class SendBack(Payload, flow="tch", action="no"):
-    log_id: int
-
-
-class SeeLog(Payload, flow="tch", action="see"):
-    log_id: int
-
-
-class KeepPending(Payload, flow="tch", action="keep"):
-    pass
-
-
-class ConfirmAllSure(Payload, flow="tch", action="allsure"):
-    seen: Stamp
-    ids: str
-
-
-class KeepList(Payload, flow="tch", action="notnow"):
-    pass
-
-
-class UndoReview(Payload, flow="tch", action="undo"):
-    reviews: str  # "12-3.13-3": each log's id and its version right after the review
 
 
 PAGE = 5
