@@ -47,8 +47,11 @@ async def main() -> int:
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="a smoke test: 10 students, 3 messages each, 1 round")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
+    if args.quick:
+        args.students, args.messages, args.rounds = 10, 3, 1
     workdir = ROOT / "bench" / "results" / "tmp-floor"
     workdir.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
@@ -78,7 +81,7 @@ async def main() -> int:
         print(f"{engine_name}: log step / echo = {result[engine_name]['log step / echo']}, engine at its floor / echo"
               f" = {result[engine_name]['floor / echo']} (medians of {args.rounds} rounds, per CPU-second)")
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "floor.json"
+    target = args.out / ("floor-quick.json" if args.quick else "floor.json")
     target.write_text(json.dumps({"when": datetime.now(UTC).isoformat(timespec="seconds"), "rounds": args.rounds,
                                   "students": args.students, "messages_per_student": args.messages,
                                   "result": result, "runs": runs}, ensure_ascii=False, indent=2) + "\n",

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("throughput.py", "engine_latency.py", "scaling.py")  # echo ratio · p95, SQL, RSS at scale · workers
+# echo ratio · p95, SQL, RSS at scale · workers · the echo ratio with the engine at its floor
+BENCHMARKS = ("throughput.py", "engine_latency.py", "scaling.py", "floor.py")
 
 
 def main(argv: list[str]) -> int:
