@@ -112,6 +112,7 @@ class Engine:
             people.seen(account, now)
         if account is not None and account.unreachable_at is not None:
             account.unreachable_at = None  # they are writing to us again: what waited for them goes out
+            account.reachable_at = now  # and a refusal of a send started before now no longer counts
             await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
         before = _state_of(row)
         ctx = Ctx(session=session, incoming=incoming, services=self.services, account=account,

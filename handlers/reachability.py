@@ -19,7 +19,7 @@ async def membership_changed(services: Services, *, channel: str, user_id: int, 
         if blocked:
             await outbox.mark_unreachable(session, account.person_id, now, channel)
             return True
-        await outbox.mark_reachable(session, account.person_id, channel)
+        await outbox.mark_reachable(session, account.person_id, channel, now)
         waiting = await outbox.requeue_for(session, account.person_id, now - REQUEUE_WINDOW)
     if waiting:
         services.on_outbox()

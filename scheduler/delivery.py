@@ -221,8 +221,11 @@ class DeliveryWorker:
                 raise outcome
         except RecipientBlocked as error:
             async with self.sessions() as session, session.begin():
-                await outbox.mark_failed(session, delivery, "unreachable", str(error))
-                await outbox.mark_unreachable(session, delivery.person_id, self.clock.now(), delivery.channel)
+                if await outbox.mark_unreachable(session, delivery.person_id, self.clock.now(), delivery.channel,
+                                                 refused_since=delivery.claimed_at):
+                    await outbox.mark_failed(session, delivery, "unreachable", str(error))
+                else:  # they unblocked after this try began: the refusal is older, the message goes out again
+                    await outbox.postpone(session, delivery, delivery.due_at or self.clock.now(), str(error))
             return 0
         except RetryLater as error:
             if not error.per_chat:

@@ -55,6 +55,7 @@ class Delivery:
     subject_id: int | None = None  # a reminder's session, log…
     occasion: str | None = None  # a reminder's occasion
     parts_sent: int = 0  # of a long text, sent on earlier tries
+    claimed_at: datetime | None = None  # when this try was claimed: its send started after that
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
@@ -84,7 +85,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         message.attempts += 1
         claimed.append(Delivery(message.id, message.person_id, chat_id, message.text, message.buttons,
                                 message.attempts, claim, channel, message.kind, message.due_at, message.expires_at,
-                                message.subject_id, message.occasion, message.parts_sent))
+                                message.subject_id, message.occasion, message.parts_sent, now))
     return claimed
 
 
@@ -148,16 +149,24 @@ async def mark_failed(session: AsyncSession, delivery: Delivery, status: str, er
                           .values(status=status, claimed_until=None, claim=None, last_error=error))
 
 
-async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime, channel: str | None = None) -> None:
+async def mark_unreachable(session: AsyncSession, person_id: int, now: datetime, channel: str | None = None, *,
+                           refused_since: datetime | None = None) -> bool:
+    """The person blocked the bot; True when an account was marked.
+
+    `refused_since`: a send started after this moment was refused. The refusal is older than a "reachable
+    again" recorded after that moment (they unblocked while it was on its way), so it then marks nothing.
+    """
     condition = Account.person_id == person_id
     if channel is not None:
         condition &= Account.channel == channel
-    await session.execute(update(Account).where(condition).values(unreachable_at=now))
+    if refused_since is not None:
+        condition &= or_(Account.reachable_at.is_(None), Account.reachable_at <= refused_since)
+    return await rows_written(session, update(Account).where(condition).values(unreachable_at=now)) > 0
 
 
-async def mark_reachable(session: AsyncSession, person_id: int, channel: str) -> None:
+async def mark_reachable(session: AsyncSession, person_id: int, channel: str, now: datetime) -> None:
     await session.execute(update(Account).where(Account.person_id == person_id, Account.channel == channel)
-                          .values(unreachable_at=None))
+                          .values(unreachable_at=None, reachable_at=now))
 
 
 async def requeue_for(session: AsyncSession, person_id: int, since: datetime) -> int:

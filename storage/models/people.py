@@ -64,6 +64,7 @@ class Account(Base):
     language_code: Mapped[str | None] = mapped_column(String(16))
     bound_at: Mapped[datetime]
     unreachable_at: Mapped[datetime | None]  # the user blocked the bot
+    reachable_at: Mapped[datetime | None]  # the user unblocked it or wrote again: older refusals are stale
     last_seen_at: Mapped[datetime | None]  # notices go to the account the person used last
 
     person: Mapped[Person] = relationship(lazy="joined")

@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from handlers.reachability import membership_changed
 from program.clock import SettableClock
-from scheduler.delivery import DeliveryWorker
+from scheduler.delivery import DeliveryWorker, RecipientBlocked
 from scheduler.sweeper import Sweeper
 from storage import outbox
 from storage.db import create_engine, session_factory
@@ -170,3 +171,57 @@ async def test_a_person_who_blocked_the_bot_writes_again_while_the_scheduler_swe
     async with services.sessions() as session:
         assert (await session.execute(select(Account.unreachable_at))).scalars().all() == [None]
 
+
+class RefusedOnce(Recorder):
+    """Telegram refuses the first send to 王小明 (403, he blocked the bot); `refusal` is the moment the worker
+    has Telegram's answer in hand and has not recorded it yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: list[str] = []
+
+    async def send_notice(self, chat_id, text, buttons):  # noqa: ANN001
+        if chat_id == WANG and not self.refused:
+            self.refused.append(text)
+            await self.refusal()
+            raise RecipientBlocked("Forbidden: bot was blocked by the user")
+        await super().send_notice(chat_id, text, buttons)
+
+    async def refusal(self) -> None:
+        return None
+
+
+async def test_unblocking_while_the_refusal_of_a_notice_is_on_its_way_leaves_him_reachable(pair, monkeypatch):
+    """王小明 blocks the bot just as the worker sends him a notice (10:00); Telegram refuses it. Before the worker
+    records the refusal he unblocks (10:00:05). His unblocking is newer than the refusal: he stays reachable,
+    and that notice and the next one reach him on the next runs, each once."""
+    engine, services, delivery_sessions = pair
+    await joined(engine, services, "王小明", WANG)
+    now = services.clock.now()
+    async with services.sessions() as session, session.begin():
+        wang = (await session.execute(select(Person.id).where(Person.name == "王小明"))).scalar_one()
+        await outbox.enqueue(session, person_id=wang, kind="test", dedupe_key="first", text="第一条", buttons=[],
+                             due_at=now, now=now)
+    sender = RefusedOnce()
+    worker = DeliveryWorker(delivery_sessions, sender, services.clock, limiter=fast())
+
+    async def blocks_then_unblocks() -> None:  # Telegram's two my_chat_member updates, as the bot handles them
+        services.clock.advance(timedelta(seconds=5))
+        for update_id, blocked in ((9001, True), (9002, False)):
+            assert await membership_changed(services, channel="telegram", user_id=WANG, blocked=blocked,
+                                            update_id=update_id, update_scope="telegram")
+
+    turn = Turn()
+    turn.after(monkeypatch, sender, "refusal")
+    sent, _ = await asyncio.gather(worker.drain(), turn.then(blocks_then_unblocks()))
+    assert sent == 0 and sender.refused == ["第一条"]
+    async with services.sessions() as session:
+        assert (await session.execute(select(Account.unreachable_at))).scalars().all() == [None], "still blocked"
+    async with services.sessions() as session, session.begin():
+        await outbox.enqueue(session, person_id=wang, kind="test", dedupe_key="second", text="第二条", buttons=[],
+                             due_at=services.clock.now(), now=services.clock.now())
+    services.clock.advance(timedelta(minutes=1))
+    await worker.drain()  # the next run
+    await worker.drain()  # and the one after: nothing is left, nothing goes twice
+    assert sent_to_wang(sender) == ["第一条", "第二条"], sender.sent
+    assert {r.dedupe_key: r.status for r in await rows(services.sessions)} == {"first": "sent", "second": "sent"}
