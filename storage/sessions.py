@@ -24,8 +24,8 @@ async def schedule(session: AsyncSession, *, mentor_id: int, starts_at: datetime
 
 async def invitation(session: AsyncSession, session_id: int, student_id: int, *, answering: bool = False,
                      cancelled: bool = False) -> TrainingSession | None:
-    """The session only if this student was invited to it; cancelled ones only when `answering` or `cancelled`
-    (so the student can be told it was called off, which says nothing they were not told already).
+    """The session only if this student was invited to it; cancelled ones too when `cancelled` (so the student
+    can be told it was called off, which says nothing they were not told already).
 
     `answering` also share-locks the session's row until the answer is written: the mentor's cancel or
     move (which lock it for update) waits for the answer, or the answer waits and then sees the change.
@@ -34,7 +34,7 @@ async def invitation(session: AsyncSession, session_id: int, student_id: int, *,
                  .where(TrainingSession.id == session_id, SessionInvitee.student_id == student_id))
     if answering:
         statement = statement.with_for_update(read=True, of=TrainingSession)
-    elif not cancelled:
+    if not cancelled:
         statement = statement.where(TrainingSession.cancelled_at.is_(None))
     return (await session.execute(statement)).scalar_one_or_none()
 

@@ -13,10 +13,10 @@ from program.growth_log import LogStatus
 from program.occasions import Occasion
 from program.reminders import Rule
 from program.roles import Role
+from storage.logs import SHARED
 from storage.models import Evaluation, GrowthLog, Person, PersonRole, Supervision, WindowOverride
 from storage.sqltime import days_between
 from storage.sweeps import (
-    SESSION_KINDS,
     confirmed_sessions,
     insert,
     insert_occasion,
@@ -82,7 +82,7 @@ async def teacher_digest(session: AsyncSession, occasion: Occasion, training: tu
     student, role = aliased(Person), aliased(PersonRole)
     waiting = exists().where(GrowthLog.student_id == student.id, student.school_id == Person.school_id,
                              GrowthLog.student_id != Person.id,
-                             GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(SESSION_KINDS))
+                             GrowthLog.status == LogStatus.SUBMITTED.value, SHARED)
     behind = exists().where(student.school_id == Person.school_id, student.exited_at.is_(None),
                             role.person_id == student.id, role.role == Role.STUDENT.value,
                             confirmed_sessions(student.id, *training) < expected)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from program.evaluations import EvaluationKind, EvaluationStatus
 from program.growth_log import LogStatus
 from program.roles import Role
+from storage.logs import SHARED
 from storage.models import (
     Account,
     Evaluation,
@@ -21,7 +22,7 @@ from storage.models import (
     Supervision,
     TrainingSession,
 )
-from storage.sweeps import SESSION_KINDS, confirmed_sessions
+from storage.sweeps import confirmed_sessions
 
 
 async def session_to_log(session: AsyncSession, session_id: int, student_id: int,
@@ -75,9 +76,9 @@ async def program_numbers(session: AsyncSession, year: int, training: tuple[date
     active = (Person.exited_at.is_(None), is_student)
     students = (await session.execute(select(func.count()).select_from(Person).where(*active))).scalar_one()
     logs = (await session.execute(select(func.count()).select_from(GrowthLog).where(  # a diary entry is not a log
-        GrowthLog.activity_date.between(*training), GrowthLog.kind.in_(SESSION_KINDS)))).scalar_one()
+        GrowthLog.activity_date.between(*training), SHARED))).scalar_one()
     waiting = (await session.execute(select(func.count()).select_from(GrowthLog).where(
-        GrowthLog.status == LogStatus.SUBMITTED.value, GrowthLog.kind.in_(SESSION_KINDS)))).scalar_one()
+        GrowthLog.status == LogStatus.SUBMITTED.value, SHARED))).scalar_one()
     behind = 0
     if expected > 0:
         behind = (await session.execute(select(func.count()).select_from(Person).where(

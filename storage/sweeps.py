@@ -22,17 +22,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from program.growth_log import ActivityKind, LogStatus, claims_session
+from program.growth_log import LogStatus
 from program.occasions import MISSED, Occasion
 from program.reminders import RULE_CATEGORY, Category, Rule, priority_of
 from program.roles import Role
+from storage.logs import SHARED
 from storage.models import Account, GrowthLog, MutedReminder, OutboxMessage, Person, PersonRole, UTCDateTime
 from storage.plumbing import rows_written, upsert
 
 DECIDED_MARGIN = timedelta(minutes=10)
 COLUMNS = ("person_id", "kind", "dedupe_key", "due_at", "expires_at", "status", "priority", "subject_id", "occasion",
            "created_at")
-SESSION_KINDS = [k.value for k in ActivityKind if claims_session(k)]
 
 
 def moment(value: datetime | None) -> ColumnElement[Any]:
@@ -138,5 +138,5 @@ def confirmed_sessions(student: Any, first: date, last: date) -> ColumnElement[i
                else_=GrowthLog.kind + cast(GrowthLog.activity_date, String))
     return (select(func.count(distinct(one)))
             .where(GrowthLog.student_id == student, GrowthLog.status == LogStatus.CONFIRMED.value,
-                   GrowthLog.kind.in_(SESSION_KINDS), GrowthLog.activity_date.between(first, last))
+                   SHARED, GrowthLog.activity_date.between(first, last))
             .scalar_subquery())
